@@ -1,0 +1,50 @@
+/** Alertmanager's view of one alert, normalised: endsAt is null while it has no end ("0001-01-01..."). */
+export type AlertStatus = 'firing' | 'resolved';
+
+export interface Alert {
+  fingerprint: string;
+  status: AlertStatus;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string | null;
+  generatorURL: string;
+}
+
+export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
+export const PRIORITIES: readonly Priority[] = ['P1', 'P2', 'P3', 'P4'];
+
+/** Lower index = more urgent. */
+export function priorityRank(p: Priority): number {
+  return PRIORITIES.indexOf(p);
+}
+
+export function morePressing(a: Priority, b: Priority): Priority {
+  return priorityRank(a) <= priorityRank(b) ? a : b;
+}
+
+/** What the rules decided for one alert (or for a group: its most pressing firing alert). */
+export interface Routing {
+  priority: Priority;
+  score: number;
+  channel: string;
+  /** Slack mention strings, e.g. "<@U123>" or "<!subteam^S123>"; empty when nobody is pinged. */
+  mentions: string[];
+  /** false: recorded and shown in digests only, no message posted. */
+  notify: boolean;
+  /** Rules that matched, in evaluation order, with the weight each contributed. */
+  matched: { rule: string; weight: number }[];
+}
+
+/** One Alertmanager webhook notification after validation (see ingest/schema.ts). */
+export interface Notification {
+  receiver: string;
+  status: AlertStatus;
+  alerts: Alert[];
+  groupLabels: Record<string, string>;
+  commonLabels: Record<string, string>;
+  commonAnnotations: Record<string, string>;
+  externalURL: string;
+  groupKey: string;
+  truncatedAlerts: number;
+}

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import type { Alert, AlertStatus, Routing } from './alert';
+
+export interface Acknowledgement {
+  by: string;
+  at: string;
+}
+
+export interface RollbackRequest {
+  by: string;
+  at: string;
+}
+
+/**
+ * The durable state of one Alertmanager alert group (one Slack message). `alerts` keeps every alert the
+ * group has ever carried, with its latest known status, so a resolved group still shows what fired.
+ * `version` grows by one on every change; the Slack message records the version it last rendered.
+ */
+export interface AlertGroup {
+  /** groupIdOf(groupKey) */
+  id: string;
+  groupKey: string;
+  receiver: string;
+  status: AlertStatus;
+  groupLabels: Record<string, string>;
+  commonLabels: Record<string, string>;
+  commonAnnotations: Record<string, string>;
+  externalURL: string;
+  truncatedAlerts: number;
+  alerts: Alert[];
+  routing: Routing;
+  ack: Acknowledgement | null;
+  rollbackRequests: RollbackRequest[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function countByStatus(group: Pick<AlertGroup, 'alerts'>): { firing: number; resolved: number } {
+  let firing = 0;
+  for (const a of group.alerts) if (a.status === 'firing') firing++;
+  return { firing, resolved: group.alerts.length - firing };
+}
+
+/** Short stable id for a group: Alertmanager's groupKey can be far longer than a Slack button value allows. */
+export function groupIdOf(groupKey: string): string {
+  return createHash('sha256').update(groupKey).digest('hex').slice(0, 24);
+}

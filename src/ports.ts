@@ -1,0 +1,142 @@
+/**
+ * The small interfaces the core depends on. Each holds only what is used; each has one contract suite in
+ * test/contract run against every adapter (embedded and real PostgreSQL / Redis, in-process and Redis).
+ */
+import type { AlertStatus } from './domain/alert';
+import type { AlertGroup } from './domain/group';
+
+export interface Clock {
+  now(): Date;
+}
+
+// ---------------------------------------------------------------- audit
+
+export interface AuditEntry {
+  /** Who did it: "alertmanager", "mogo", or a Slack user id such as "U123ABC". */
+  actor: string;
+  /** noun.verb, e.g. "alert.received", "alert.acknowledged", "webhook.rejected". */
+  action: string;
+  /** What it was done to, e.g. "group:<id>", "webhook:alertmanager". */
+  subject: string;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditRecord {
+  id: string;
+  occurredAt: Date;
+  actor: string;
+  action: string;
+  subject: string;
+  details: Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  action?: string;
+  subject?: string;
+  actor?: string;
+  /** default 100, newest first */
+  limit?: number;
+}
+
+/**
+ * Append-only record of every action. append() returns at once and rows are written in batches (a short
+ * interval or a full batch, whichever comes first); flush() waits until everything appended so far is
+ * durable. The application never updates or deletes a row; the table refuses it too.
+ */
+export interface AuditLog {
+  append(entry: AuditEntry): void;
+  flush(): Promise<void>;
+  list(query?: AuditQuery): Promise<AuditRecord[]>;
+}
+
+// ---------------------------------------------------------------- alert state
+
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+export interface StoredMessage extends MessageRef {
+  /** The group version this message shows. */
+  renderedVersion: number;
+}
+
+/** What a decision about a group wants persisted: the new state and the audit rows that explain it. */
+export interface GroupChange {
+  next: AlertGroup;
+  audit: AuditEntry[];
+}
+
+/** A request to (re)render one group's Slack message. Coalesced per group: only the newest state matters. */
+export interface RenderJob {
+  groupId: string;
+  /** Bumped on every enqueue; completing an older seq leaves the newer request in place. */
+  seq: number;
+  attempts: number;
+}
+
+/**
+ * Durable alert-group state, the group -> Slack message map and the render queue (an outbox in the same
+ * database, so "recorded" and "will be posted" commit together and nothing is lost on a crash).
+ */
+export interface AlertStore {
+  /**
+   * Runs `decide` on the group's current state under a row lock inside one transaction. A non-null result is
+   * saved with version+1, its audit rows are written in the same transaction and a render job is queued.
+   * null changes nothing. Concurrent calls for the same group (two replicas, an HA pair) run one after the other.
+   */
+  mutateGroup(
+    groupKey: string,
+    decide: (current: AlertGroup | null) => GroupChange | null,
+  ): Promise<{ group: AlertGroup; changed: boolean } | null>;
+  getGroup(groupId: string): Promise<AlertGroup | null>;
+  listGroups(query?: { status?: AlertStatus; limit?: number }): Promise<AlertGroup[]>;
+
+  getMessage(groupId: string): Promise<StoredMessage | null>;
+  /**
+   * Atomically claims the right to post the first message for a group (exactly-once posting across replicas).
+   * A claim that never got a message saved expires after `staleMs`, so a crash between claim and post heals.
+   */
+  claimMessage(groupId: string, staleMs: number): Promise<boolean>;
+  saveMessage(groupId: string, ref: MessageRef, renderedVersion: number): Promise<void>;
+  releaseClaim(groupId: string): Promise<void>;
+  findGroupIdByMessage(ref: MessageRef): Promise<string | null>;
+
+  /** Leases the oldest due job for `leaseMs`; a worker that dies loses the lease and the job runs again. */
+  takeRenderJob(leaseMs: number): Promise<RenderJob | null>;
+  /** Removes the job unless it was re-queued (seq changed) meanwhile. */
+  completeRenderJob(job: RenderJob): Promise<void>;
+  /** Makes the job due again after `delayMs` (attempts already counted by takeRenderJob). */
+  retryRenderJob(job: RenderJob, delayMs: number): Promise<void>;
+}
+
+// ---------------------------------------------------------------- short-term state (Redis or in-process)
+
+export interface Lock {
+  readonly key: string;
+  /** Releases only if still held by this owner (a lock that expired and was re-taken is left alone). */
+  release(): Promise<void>;
+}
+
+/** Mutual exclusion across replicas, with a TTL so a crashed holder never blocks forever. */
+export interface Locks {
+  acquire(key: string, owner: string, ttlMs: number): Promise<Lock | null>;
+  /** Who holds the lock now, or null. */
+  holder(key: string): Promise<string | null>;
+}
+
+// ---------------------------------------------------------------- Slack
+
+/** A Block Kit message: `text` is the notification / accessibility fallback. */
+export interface ChatMessage {
+  text: string;
+  blocks: Record<string, unknown>[];
+}
+
+/** The only way the core talks to Slack. Errors are AppErrors with SLACK_* codes. */
+export interface Chat {
+  post(channel: string, message: ChatMessage): Promise<MessageRef>;
+  update(ref: MessageRef, message: ChatMessage): Promise<void>;
+  postEphemeral(channel: string, user: string, text: string): Promise<void>;
+  reply(ref: MessageRef, text: string): Promise<void>;
+}
