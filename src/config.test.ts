@@ -1,0 +1,54 @@
+import { loadConfig } from './config';
+import { AppError } from './errors';
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(AppError);
+    return ((e as AppError).details?.problems as { variable: string; message: string }[]).map((p) => p.variable);
+  }
+  throw new Error('expected CONFIG_INVALID');
+};
+
+describe('loadConfig', () => {
+  it('starts in local mode with embedded storage when nothing is set', () => {
+    const c = loadConfig({});
+    expect(c.slack.mode).toBe('local');
+    expect(c.port).toBe(3000);
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.redisUrl).toBeUndefined();
+    expect(c.rulesDir).toBe('./rules');
+    expect(c.webhook.bodyLimit).toBe(1024 * 1024);
+    expect(Object.isFrozen(c.slack)).toBe(true);
+  });
+
+  it('chooses HTTP mode with a bot token and signing secret, Socket Mode with an app token', () => {
+    const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', ALERTMANAGER_TOKEN: 'x'.repeat(16) };
+    expect(loadConfig(base).slack.mode).toBe('http');
+    expect(loadConfig({ ...base, SLACK_APP_TOKEN: 'xapp-1' }).slack.mode).toBe('socket');
+  });
+
+  it('lists every problem at once', () => {
+    expect(
+      problemsOf({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', SLACK_BOT_TOKEN: 'xoxp-1' }).sort(),
+    ).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'SLACK_BOT_TOKEN']);
+  });
+
+  it('refuses Slack without a webhook token unless the operator opts out', () => {
+    const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+    expect(problemsOf(slack)).toEqual(['ALERTMANAGER_TOKEN']);
+    expect(loadConfig({ ...slack, ALLOW_UNAUTHENTICATED_WEBHOOK: 'true' }).webhook.allowUnauthenticated).toBe(true);
+  });
+
+  it('needs a signing secret in HTTP mode and a bot token for any Slack setting', () => {
+    expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1', ALERTMANAGER_TOKEN: 'x'.repeat(16) })).toEqual([
+      'SLACK_SIGNING_SECRET',
+    ]);
+    expect(problemsOf({ SLACK_SIGNING_SECRET: 's', ALERTMANAGER_TOKEN: 'x'.repeat(16) })).toEqual(['SLACK_BOT_TOKEN']);
+  });
+
+  it('says what was wrong in words, never echoing nothing', () => {
+    expect(() => loadConfig({ PORT: '99999' })).toThrow(/PORT: .*99999/);
+  });
+});

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { AppError } from './errors';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalString = z
+  .string()
+  .transform((s) => s.trim())
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const boolFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const urlWith = (protocols: string[], what: string) =>
+  optionalString.refine(
+    (v) => {
+      if (v === undefined) return true;
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')} (${what})` },
+  );
+
+/** Every environment variable mogo reads. README.md lists the same set; keep them in step. */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: optionalString,
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xoxb-'), {
+    message: 'must be a bot token starting with xoxb-',
+  }),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xapp-'), {
+    message: 'must be an app-level token starting with xapp- (Socket Mode)',
+  }),
+  SLACK_API_URL: urlWith(['http:', 'https:'], 'the Slack Web API base, e.g. https://slack.com/api/'),
+  DATABASE_URL: urlWith(['postgres:', 'postgresql:'], 'PostgreSQL connection string'),
+  DATA_DIR: z.string().default('./data'),
+  REDIS_URL: urlWith(['redis:', 'rediss:'], 'Redis connection string'),
+  ALERTMANAGER_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: 'must be at least 16 characters (it guards the webhook)',
+  }),
+  ALLOW_UNAUTHENTICATED_WEBHOOK: boolFlag,
+  WEBHOOK_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  RULES_DIR: z.string().default('./rules'),
+});
+
+export type SlackMode = 'local' | 'http' | 'socket';
+
+export interface Config {
+  port: number;
+  host: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  slack: {
+    mode: SlackMode;
+    botToken: string | undefined;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+  };
+  databaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string | undefined;
+  webhook: { token: string | undefined; allowUnauthenticated: boolean; bodyLimit: number };
+  rulesDir: string;
+}
+
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+/** Parses the environment once; throws CONFIG_INVALID listing every problem at once. The result is frozen. */
+export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
+  const problems: ConfigProblem[] = [];
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const variable = String(issue.path[0] ?? '(environment)');
+      problems.push({ variable, message: `${issue.message} (got ${JSON.stringify(env[variable] ?? '')})` });
+    }
+  }
+  if (parsed.success) {
+    const e = parsed.data;
+    const slackAny = e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN;
+    if (slackAny && !e.SLACK_BOT_TOKEN)
+      problems.push({ variable: 'SLACK_BOT_TOKEN', message: 'is required when any other SLACK_* is set' });
+    if (slackAny && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET)
+      problems.push({
+        variable: 'SLACK_SIGNING_SECRET',
+        message: 'is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+      });
+    if (slackAny && !e.ALERTMANAGER_TOKEN && !e.ALLOW_UNAUTHENTICATED_WEBHOOK)
+      problems.push({
+        variable: 'ALERTMANAGER_TOKEN',
+        message:
+          'is required when Slack is configured: anyone who can reach the webhook could post to your channels. ' +
+          'Set it (and the same credentials in Alertmanager http_config), or set ALLOW_UNAUTHENTICATED_WEBHOOK=true to opt out',
+      });
+  }
+  if (problems.length > 0 || !parsed.success) {
+    const lines = problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n');
+    throw new AppError('CONFIG_INVALID', `invalid configuration:\n${lines}`, { details: { problems } });
+  }
+  const e = parsed.data;
+  const mode: SlackMode = !e.SLACK_BOT_TOKEN ? 'local' : e.SLACK_APP_TOKEN ? 'socket' : 'http';
+  const config: Config = {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    slack: {
+      mode,
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+    },
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    redisUrl: e.REDIS_URL,
+    webhook: {
+      token: e.ALERTMANAGER_TOKEN,
+      allowUnauthenticated: e.ALLOW_UNAUTHENTICATED_WEBHOOK,
+      bodyLimit: e.WEBHOOK_BODY_LIMIT,
+    },
+    rulesDir: e.RULES_DIR,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(o: T): Readonly<T> {
+  for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v);
+  return Object.freeze(o);
+}

@@ -1,0 +1,89 @@
+import type { Alert, Notification, Routing } from './alert';
+import { applyNotification } from './merge';
+
+const routing: Routing = { priority: 'P2', score: 50, channel: '#alerts', mentions: [], notify: true, matched: [] };
+const route = () => routing;
+const now = new Date('2026-11-25T10:00:00Z');
+
+const alert = (fp: string, status: Alert['status'], startsAt = '2026-11-25T09:00:00Z'): Alert => ({
+  fingerprint: fp,
+  status,
+  labels: { alertname: 'DiskFull', instance: fp },
+  annotations: {},
+  startsAt,
+  endsAt: status === 'resolved' ? '2026-11-25T09:30:00Z' : null,
+  generatorURL: '',
+});
+
+const notification = (alerts: Alert[], status: Alert['status'] = 'firing', truncatedAlerts = 0): Notification => ({
+  receiver: 'bot',
+  status,
+  alerts,
+  groupLabels: { alertname: 'DiskFull' },
+  commonLabels: { alertname: 'DiskFull' },
+  commonAnnotations: {},
+  externalURL: 'http://am-1:9093',
+  groupKey: '{}:{alertname="DiskFull"}',
+  truncatedAlerts,
+});
+
+describe('applyNotification', () => {
+  it('creates a group from the first notification', () => {
+    const g = applyNotification(null, notification([alert('a', 'firing')]), route, now);
+    expect(g?.status).toBe('firing');
+    expect(g?.alerts).toHaveLength(1);
+    expect(g?.id).toMatch(/^[0-9a-f]{24}$/);
+  });
+
+  it('is a no-op for the same notification again, even from the other HA member', () => {
+    const n = notification([alert('a', 'firing')]);
+    const g = applyNotification(null, n, route, now)!;
+    expect(applyNotification(g, n, route, now)).toBeNull();
+    expect(applyNotification(g, { ...n, externalURL: 'http://am-2:9093' }, route, now)).toBeNull();
+  });
+
+  it('applies a real change: a new alert joins, one resolves', () => {
+    const g1 = applyNotification(null, notification([alert('a', 'firing')]), route, now)!;
+    const g2 = applyNotification(g1, notification([alert('a', 'firing'), alert('b', 'firing')]), route, now)!;
+    expect(g2.alerts.map((a) => a.fingerprint)).toEqual(['a', 'b']);
+    const g3 = applyNotification(g2, notification([alert('a', 'resolved'), alert('b', 'firing')]), route, now)!;
+    expect(g3.alerts.map((a) => a.status)).toEqual(['resolved', 'firing']);
+    expect(g3.status).toBe('firing');
+  });
+
+  it('a late firing copy never re-opens an alert that resolved (same startsAt)', () => {
+    const g1 = applyNotification(null, notification([alert('a', 'resolved')], 'resolved'), route, now)!;
+    expect(applyNotification(g1, notification([alert('a', 'firing')]), route, now)).toBeNull();
+  });
+
+  it('a new incarnation (later startsAt) re-fires and clears the acknowledgement', () => {
+    const g1 = applyNotification(null, notification([alert('a', 'resolved')], 'resolved'), route, now)!;
+    const acked = { ...g1, ack: { by: 'U1', at: now.toISOString() } };
+    const g2 = applyNotification(acked, notification([alert('a', 'firing', '2026-11-25T09:45:00Z')]), route, now)!;
+    expect(g2.status).toBe('firing');
+    expect(g2.ack).toBeNull();
+  });
+
+  it('keeps the acknowledgement while the group keeps firing', () => {
+    const g1 = applyNotification(null, notification([alert('a', 'firing')]), route, now)!;
+    const acked = { ...g1, ack: { by: 'U1', at: now.toISOString() } };
+    const g2 = applyNotification(acked, notification([alert('a', 'firing'), alert('b', 'firing')]), route, now)!;
+    expect(g2.ack?.by).toBe('U1');
+  });
+
+  it('a resolved notification resolves the whole group and still lists what fired', () => {
+    const g1 = applyNotification(null, notification([alert('a', 'firing'), alert('b', 'firing')]), route, now)!;
+    const g2 = applyNotification(g1, notification([alert('a', 'resolved')], 'resolved'), route, now)!;
+    expect(g2.status).toBe('resolved');
+    expect(g2.alerts.map((a) => [a.fingerprint, a.status])).toEqual([
+      ['a', 'resolved'],
+      ['b', 'resolved'],
+    ]);
+  });
+
+  it('does not resolve alerts Alertmanager left out (truncated)', () => {
+    const g1 = applyNotification(null, notification([alert('a', 'firing'), alert('b', 'firing')]), route, now)!;
+    const g2 = applyNotification(g1, notification([alert('a', 'resolved')], 'resolved', 1), route, now)!;
+    expect(g2.status).toBe('firing');
+  });
+});

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseWebhook } from './schema';
+
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(join(__dirname, '../../test/fixtures/alertmanager', name), 'utf8'));
+
+describe('parseWebhook', () => {
+  it('accepts what Alertmanager 0.25 sends and normalises the zero endsAt', () => {
+    const r = parseWebhook(fixture('firing-3-alerts.json'));
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(r.notification.alerts).toHaveLength(3);
+    expect(r.notification.alerts[0]?.endsAt).toBeNull();
+    expect(r.notification.truncatedAlerts).toBe(0);
+    expect(r.notification.groupKey).toBe('{}:{alertname="HighLatency", cluster="prod"}');
+  });
+
+  it('treats truncatedAlerts as optional (Alertmanager < 0.21)', () => {
+    const r = parseWebhook(fixture('firing-2-alerts-no-truncated-field.json'));
+    expect(r.ok && r.notification.truncatedAlerts).toBe(0);
+  });
+
+  it('keeps truncatedAlerts when sent', () => {
+    const r = parseWebhook(fixture('firing-truncated.json'));
+    expect(r.ok && r.notification.truncatedAlerts).toBe(1);
+  });
+
+  it('derives a stable fingerprint when an old sender omits it', () => {
+    const body = fixture('firing-3-alerts.json');
+    delete body.alerts[0].fingerprint;
+    const a = parseWebhook(body);
+    const b = parseWebhook(body);
+    expect(a.ok && a.notification.alerts[0]?.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(a.ok && b.ok && a.notification.alerts[0]?.fingerprint).toBe(b.ok && b.notification.alerts[0]?.fingerprint);
+  });
+
+  it.each([
+    ['alerts[1].labels', (b: Record<string, any>) => (b.alerts[1].labels = 'x')],
+    ['alerts[0].status', (b: Record<string, any>) => (b.alerts[0].status = 'burning')],
+    ['groupKey', (b: Record<string, any>) => delete b.groupKey],
+    ['version', (b: Record<string, any>) => (b.version = '3')],
+    ['alerts[2].startsAt', (b: Record<string, any>) => (b.alerts[2].startsAt = 'yesterday')],
+    ['alerts[0].labels.severity', (b: Record<string, any>) => (b.alerts[0].labels.severity = 3)],
+    ['truncatedAlerts', (b: Record<string, any>) => (b.truncatedAlerts = -1)],
+  ])('names the bad field %s', (path, mutate) => {
+    const body = fixture('firing-3-alerts.json');
+    mutate(body);
+    const r = parseWebhook(body);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues.map((i) => i.path)).toContain(path);
+  });
+
+  it('rejects a body that is not an object', () => {
+    const r = parseWebhook([1, 2]);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues[0]?.path).toBe('(body)');
+  });
+});

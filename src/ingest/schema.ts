@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Alert, Notification } from '../domain/alert';
+
+/** Alertmanager's "no end" timestamp: Go's zero time. */
+const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
+
+const labelMap = z.record(z.string(), z.string());
+const timestamp = z.string().refine((s) => s === GO_ZERO_TIME || !Number.isNaN(Date.parse(s)), {
+  message: 'must be an RFC 3339 timestamp',
+});
+
+const AlertSchema = z.object({
+  status: z.enum(['firing', 'resolved']),
+  labels: labelMap.refine((l) => Object.keys(l).length > 0, { message: 'must have at least one label' }),
+  annotations: labelMap.default({}),
+  startsAt: timestamp,
+  endsAt: timestamp.optional(),
+  generatorURL: z.string().default(''),
+  // Older Alertmanagers (< 0.19) send no fingerprint; one is derived from the labels then.
+  fingerprint: z.string().min(1).optional(),
+});
+
+/**
+ * The Alertmanager webhook body, version "4". Unknown fields are ignored so a newer Alertmanager never gets
+ * its notification rejected; truncatedAlerts appeared in 0.21 and is optional.
+ */
+export const WebhookSchema = z.object({
+  version: z.literal('4', { error: 'must be "4" (the Alertmanager webhook format this bot understands)' }),
+  receiver: z.string(),
+  status: z.enum(['firing', 'resolved']),
+  alerts: z.array(AlertSchema).max(10_000),
+  groupLabels: labelMap.default({}),
+  commonLabels: labelMap.default({}),
+  commonAnnotations: labelMap.default({}),
+  externalURL: z.string().default(''),
+  groupKey: z.string().min(1).max(10_000),
+  truncatedAlerts: z.number().int().min(0).default(0),
+});
+
+export interface PayloadIssue {
+  path: string;
+  message: string;
+}
+
+export type ParseResult = { ok: true; notification: Notification } | { ok: false; issues: PayloadIssue[] };
+
+export function parseWebhook(body: unknown): ParseResult {
+  const r = WebhookSchema.safeParse(body);
+  if (!r.success) {
+    return {
+      ok: false,
+      issues: r.error.issues.slice(0, 20).map((i) => ({ path: formatPath(i.path), message: i.message })),
+    };
+  }
+  const d = r.data;
+  const alerts: Alert[] = d.alerts.map((a) => ({
+    fingerprint: a.fingerprint ?? fingerprintOf(a.labels),
+    status: a.status,
+    labels: a.labels,
+    annotations: a.annotations,
+    startsAt: a.startsAt,
+    endsAt: !a.endsAt || a.endsAt === GO_ZERO_TIME ? null : a.endsAt,
+    generatorURL: a.generatorURL,
+  }));
+  return {
+    ok: true,
+    notification: {
+      receiver: d.receiver,
+      status: d.status,
+      alerts,
+      groupLabels: d.groupLabels,
+      commonLabels: d.commonLabels,
+      commonAnnotations: d.commonAnnotations,
+      externalURL: d.externalURL,
+      groupKey: d.groupKey,
+      truncatedAlerts: d.truncatedAlerts,
+    },
+  };
+}
+
+function formatPath(path: PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
+  return out || '(body)';
+}
+
+function fingerprintOf(labels: Record<string, string>): string {
+  const h = createHash('sha256');
+  for (const k of Object.keys(labels).sort()) h.update(`${k}\u0000${labels[k]}\u0001`);
+  return h.digest('hex').slice(0, 16);
+}

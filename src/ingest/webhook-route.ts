@@ -1,0 +1,99 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Notification } from '../domain/alert';
+import { asAppError } from '../errors';
+import { readBody } from '../http/body';
+import { sendError, sendJson } from '../http/respond';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import type { AuditLog } from '../ports';
+import { checkWebhookAuth, type WebhookAuthConfig } from './auth';
+import { parseWebhook } from './schema';
+
+export interface WebhookRouteDeps {
+  auth: WebhookAuthConfig;
+  bodyLimit: number;
+  receive: (n: Notification) => Promise<{ groupId: string; changed: boolean } | null>;
+  audit: AuditLog;
+  logger: Logger;
+  metrics: Metrics;
+  /** Called after a notification changed a group, so the render worker starts at once. */
+  onChanged?: () => void;
+}
+
+/**
+ * POST /webhooks/alertmanager. Alertmanager retries only on 5xx and drops every 4xx for good, so 4xx is kept
+ * for requests that can never succeed (bad token, bad body) and every transient failure is a 5xx.
+ */
+export function createWebhookRoute(deps: WebhookRouteDeps) {
+  const log = deps.logger.child({ module: 'webhook' });
+
+  const reject = (res: ServerResponse, status: number, code: string, message: string, extra: object = {}) => {
+    deps.metrics.webhookRequests.inc({ status: String(status), outcome: code.toLowerCase() });
+    deps.audit.append({
+      actor: 'alertmanager',
+      action: 'webhook.rejected',
+      subject: 'webhook:alertmanager',
+      details: { status, reason: code, message, ...extra },
+    });
+    log.warn({ status, reason: code, ...extra }, `webhook rejected: ${message}`);
+    sendError(res, status, code, message, extra);
+  };
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const endTimer = deps.metrics.webhookDuration.startTimer();
+    const remote = req.socket.remoteAddress;
+    const auth = checkWebhookAuth(deps.auth, req.headers.authorization, remote);
+    if (!auth.ok) {
+      req.resume();
+      const message =
+        auth.reason === 'not_loopback'
+          ? 'no ALERTMANAGER_TOKEN is set, so only this machine may post alerts'
+          : 'missing or invalid credentials: send Authorization: Bearer <ALERTMANAGER_TOKEN> (or Basic auth with it as the password)';
+      reject(res, 401, 'UNAUTHORIZED', message, { why: auth.reason, remote });
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, deps.bodyLimit);
+    } catch (e) {
+      const err = asAppError(e);
+      const status = err.code === 'PAYLOAD_TOO_LARGE' ? 413 : 400;
+      res.setHeader('connection', 'close');
+      reject(res, status, err.code, err.message);
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch (e) {
+      reject(res, 400, 'PAYLOAD_INVALID', `body is not valid JSON: ${(e as Error).message}`, { issues: [] });
+      return;
+    }
+    const parsed = parseWebhook(json);
+    if (!parsed.ok) {
+      const first = parsed.issues[0];
+      const message = first ? `${first.path}: ${first.message}` : 'invalid payload';
+      reject(res, 400, 'PAYLOAD_INVALID', message, { issues: parsed.issues });
+      return;
+    }
+    try {
+      const result = await deps.receive(parsed.notification);
+      const outcome = !result ? 'ignored' : result.changed ? 'recorded' : 'duplicate';
+      deps.metrics.webhookRequests.inc({ status: '200', outcome });
+      if (result?.changed) deps.onChanged?.();
+      log.debug({ groupKey: parsed.notification.groupKey, outcome }, 'notification accepted');
+      sendJson(res, 200, { status: outcome, groupId: result?.groupId ?? null });
+    } catch (e) {
+      const err = asAppError(e);
+      // Anything we could not record is retryable from Alertmanager's point of view: never a 4xx here.
+      const status = err.httpStatus >= 500 ? err.httpStatus : 503;
+      deps.metrics.webhookRequests.inc({ status: String(status), outcome: 'unavailable' });
+      log.error({ err, groupKey: parsed.notification.groupKey }, 'could not record notification; Alertmanager will retry');
+      sendError(res, status === 500 ? 503 : status, err.code, 'could not record the notification; retry later', {
+        retryable: true,
+      });
+    } finally {
+      endTimer();
+    }
+  };
+}
