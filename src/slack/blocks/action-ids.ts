@@ -1,0 +1,13 @@
+/**
+ * Every action_id mogo puts on a button, in one place: the renderers and the action handlers must agree on
+ * them, and a renamed id would silently strand the buttons on messages already posted. Each button's
+ * `value` is the group id (AlertGroup.id), short enough for Slack's 2000-character limit.
+ */
+export const ACTION_IDS = {
+  ack: 'mogo_ack',
+  unack: 'mogo_unack',
+  rollback: 'mogo_rollback',
+  silence: 'mogo_silence_link',
+} as const;
+
+export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];

@@ -1,0 +1,202 @@
+import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/web-api';
+import { type AlertGroup, countByStatus } from '../../domain/group';
+import type { ChatMessage } from '../../ports';
+import { ACTION_IDS } from './action-ids';
+import { alertLine, orderForDisplay, type Shared, sharedOf } from './alert-lines';
+import {
+  escapeText,
+  link,
+  PRIORITY_EMOJI,
+  RESOLVED_EMOJI,
+  SLACK_LIMITS,
+  silenceUrl,
+  slackDate,
+  truncate,
+} from './mrkdwn';
+
+export interface RenderOptions {
+  /** Alerts listed one by one before "…and N more"; default 10. */
+  maxAlerts?: number;
+}
+
+const DEFAULT_MAX_ALERTS = 10;
+/** Labels naming what a rollback would roll back, most specific first. */
+const SERVICE_LABELS = ['service', 'app', 'deployment', 'job'];
+
+/**
+ * The one Slack message of an alert group. Pure and deterministic: the same group renders the same JSON, so
+ * callers can compare renders and tests can assert the blocks directly.
+ */
+export function renderAlertGroup(group: AlertGroup, opts: RenderOptions = {}): ChatMessage {
+  const shared = sharedOf(group);
+  const head = [header(group), summary(group, shared), priorityContext(group)];
+  const tail: KnownBlock[] = [
+    stateContext(group),
+    linksContext(group, shared),
+    actions(group, shared),
+  ].filter((b) => b !== null);
+
+  const alerts = orderForDisplay(group.alerts);
+  const budget = SLACK_LIMITS.blocks - head.length - tail.length - 2; // divider + the "more" note
+  const wanted = Math.max(0, Math.floor(opts.maxAlerts ?? DEFAULT_MAX_ALERTS));
+  const shown = alerts.slice(0, Math.min(wanted, budget));
+  const body: KnownBlock[] = [{ type: 'divider' }, ...shown.map((a) => section(alertLine(a, shared)))];
+  const notes: string[] = [];
+  if (alerts.length > shown.length) notes.push(`…and ${alerts.length - shown.length} more`);
+  if (group.truncatedAlerts > 0) notes.push(`Alertmanager left out ${group.truncatedAlerts} alerts`);
+  if (notes.length > 0) body.push(context(notes.join(' · ')));
+
+  const blocks = [...head, ...body, ...tail];
+  return { text: fallbackText(group), blocks: blocks.map((b) => ({ ...b })) };
+}
+
+function alertnameOf(group: AlertGroup): string {
+  return (
+    group.commonLabels.alertname ??
+    group.groupLabels.alertname ??
+    group.alerts[0]?.labels.alertname ??
+    'Alert'
+  );
+}
+
+function summaryOf(group: AlertGroup): string | undefined {
+  return group.commonAnnotations.summary ?? group.alerts[0]?.annotations.summary;
+}
+
+function serviceOf(group: AlertGroup, shared: Shared): string | undefined {
+  for (const k of SERVICE_LABELS) {
+    const v = group.groupLabels[k] ?? shared.labels[k];
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+function statusWord(group: AlertGroup): string {
+  return group.status === 'resolved' ? 'RESOLVED' : 'FIRING';
+}
+
+function emojiOf(group: AlertGroup): string {
+  return group.status === 'resolved' ? RESOLVED_EMOJI : PRIORITY_EMOJI[group.routing.priority];
+}
+
+/** Mentions ping only while something fires and the rules asked to notify. */
+function mentionsOf(group: AlertGroup): string[] {
+  return group.status === 'firing' && group.routing.notify ? group.routing.mentions : [];
+}
+
+function section(text: string): SectionBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText) } };
+}
+
+function context(...texts: string[]): ContextBlock {
+  return {
+    type: 'context',
+    elements: texts
+      .slice(0, SLACK_LIMITS.contextElements)
+      .map((t) => ({ type: 'mrkdwn' as const, text: truncate(t, SLACK_LIMITS.sectionText) })),
+  };
+}
+
+function header(group: AlertGroup): KnownBlock {
+  const text = `${emojiOf(group)} ${group.routing.priority} ${statusWord(group)} · ${alertnameOf(group)}`;
+  return {
+    type: 'header',
+    text: { type: 'plain_text', text: truncate(text, SLACK_LIMITS.headerText), emoji: true },
+  };
+}
+
+function summary(group: AlertGroup, shared: Shared): SectionBlock {
+  const { firing, resolved } = countByStatus(group);
+  const sum = summaryOf(group);
+  const lines = [`*${escapeText(alertnameOf(group))}*${sum === undefined ? '' : `: ${escapeText(sum)}`}`];
+  lines.push(`*${statusWord(group)}* · firing ${firing} · resolved ${resolved}`);
+  const description = shared.annotations.description;
+  if (description !== undefined) lines.push(escapeText(description));
+  const mentions = mentionsOf(group);
+  if (mentions.length > 0) lines.push(mentions.join(' '));
+  return section(lines.join('\n'));
+}
+
+/** Why this priority: the score and each rule that contributed, in evaluation order. */
+function priorityContext(group: AlertGroup): ContextBlock {
+  const { priority, score, matched } = group.routing;
+  const rules = matched
+    .map((m) => `${escapeText(m.rule)} (${m.weight >= 0 ? '+' : ''}${m.weight})`)
+    .join(', ');
+  return context(`${priority} · score ${score} · ${rules === '' ? 'no rule matched' : rules}`);
+}
+
+function stateContext(group: AlertGroup): ContextBlock | null {
+  const lines: string[] = [];
+  if (group.ack !== null)
+    lines.push(`:eyes: Acknowledged by <@${group.ack.by}> at ${slackDate(group.ack.at)}`);
+  for (const r of group.rollbackRequests) {
+    lines.push(`:rewind: Rollback requested by <@${r.by}> at ${slackDate(r.at)}`);
+  }
+  return lines.length === 0 ? null : context(lines.join('\n'));
+}
+
+function linksContext(group: AlertGroup, shared: Shared): ContextBlock | null {
+  const links: string[] = [];
+  if (shared.generatorURL !== null) links.push(link(shared.generatorURL, 'Source'));
+  const runbook = shared.annotations.runbook_url;
+  if (runbook !== undefined) links.push(link(runbook, 'Runbook'));
+  const silence = silenceUrl(group.externalURL, group.groupLabels);
+  if (silence !== null) links.push(link(silence, 'Silence'));
+  return links.length === 0 ? null : context(links.join(' · '));
+}
+
+/** Buttons only while something fires: a resolved message is a record, acting on it goes through commands. */
+function actions(group: AlertGroup, shared: Shared): ActionsBlock | null {
+  if (group.status === 'resolved') return null;
+  const value = truncate(group.id, SLACK_LIMITS.buttonValue);
+  const ack: Button =
+    group.ack === null
+      ? { ...button('Acknowledge', ACTION_IDS.ack, value), style: 'primary' }
+      : button('Unacknowledge', ACTION_IDS.unack, value);
+  const elements: Button[] = [
+    ack,
+    {
+      ...button('Rollback', ACTION_IDS.rollback, value),
+      style: 'danger',
+      confirm: confirmRollback(group, shared),
+    },
+  ];
+  const silence = silenceUrl(group.externalURL, group.groupLabels);
+  if (silence !== null && silence.length <= SLACK_LIMITS.buttonUrl) {
+    elements.push({ ...button('Silence', ACTION_IDS.silence, value), url: silence });
+  }
+  return { type: 'actions', block_id: 'mogo_actions', elements };
+}
+
+function button(text: string, actionId: string, value: string): Button {
+  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text }, value };
+}
+
+function confirmRollback(group: AlertGroup, shared: Shared): NonNullable<Button['confirm']> {
+  const service = serviceOf(group, shared);
+  const alertname = alertnameOf(group);
+  const target = service === undefined ? alertname : `${service} (${alertname})`;
+  const text = `Start a rollback of ${target}? mogo asks the configured deployer to roll back the last release.`;
+  return {
+    title: { type: 'plain_text', text: 'Roll back?' },
+    text: { type: 'plain_text', text: truncate(text, SLACK_LIMITS.confirmText) },
+    confirm: { type: 'plain_text', text: 'Roll back' },
+    deny: { type: 'plain_text', text: 'Cancel' },
+    style: 'danger',
+  };
+}
+
+/** The notification text: "[P1] FIRING HighLatency: p99 above 2s (2 firing)", prefixed by mentions. */
+function fallbackText(group: AlertGroup): string {
+  const { firing, resolved } = countByStatus(group);
+  const counts =
+    group.status === 'resolved'
+      ? `${resolved} resolved`
+      : `${firing} firing${resolved > 0 ? `, ${resolved} resolved` : ''}`;
+  const sum = summaryOf(group);
+  const title = `${escapeText(alertnameOf(group))}${sum === undefined ? '' : `: ${escapeText(sum)}`}`;
+  const mentions = mentionsOf(group);
+  const text = `[${group.routing.priority}] ${statusWord(group)} ${title} (${counts})`;
+  return truncate(mentions.length > 0 ? `${mentions.join(' ')} ${text}` : text, SLACK_LIMITS.fallbackText);
+}
