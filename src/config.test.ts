@@ -6,7 +6,9 @@ const problemsOf = (env: Record<string, string>) => {
     loadConfig(env);
   } catch (e) {
     expect(e).toBeInstanceOf(AppError);
-    return ((e as AppError).details?.problems as { variable: string; message: string }[]).map((p) => p.variable);
+    return ((e as AppError).details!.problems as { variable: string; message: string }[]).map(
+      (p) => p.variable,
+    );
   }
   throw new Error('expected CONFIG_INVALID');
 };
@@ -31,21 +33,30 @@ describe('loadConfig', () => {
 
   it('lists every problem at once', () => {
     expect(
-      problemsOf({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', SLACK_BOT_TOKEN: 'xoxp-1' }).sort(),
+      problemsOf({
+        PORT: 'eighty',
+        LOG_LEVEL: 'loud',
+        DATABASE_URL: 'mysql://x',
+        SLACK_BOT_TOKEN: 'xoxp-1',
+      }).sort(),
     ).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'SLACK_BOT_TOKEN']);
   });
 
   it('refuses Slack without a webhook token unless the operator opts out', () => {
     const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
     expect(problemsOf(slack)).toEqual(['ALERTMANAGER_TOKEN']);
-    expect(loadConfig({ ...slack, ALLOW_UNAUTHENTICATED_WEBHOOK: 'true' }).webhook.allowUnauthenticated).toBe(true);
+    expect(loadConfig({ ...slack, ALLOW_UNAUTHENTICATED_WEBHOOK: 'true' }).webhook.allowUnauthenticated).toBe(
+      true,
+    );
   });
 
   it('needs a signing secret in HTTP mode and a bot token for any Slack setting', () => {
     expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1', ALERTMANAGER_TOKEN: 'x'.repeat(16) })).toEqual([
       'SLACK_SIGNING_SECRET',
     ]);
-    expect(problemsOf({ SLACK_SIGNING_SECRET: 's', ALERTMANAGER_TOKEN: 'x'.repeat(16) })).toEqual(['SLACK_BOT_TOKEN']);
+    expect(problemsOf({ SLACK_SIGNING_SECRET: 's', ALERTMANAGER_TOKEN: 'x'.repeat(16) })).toEqual([
+      'SLACK_BOT_TOKEN',
+    ]);
   });
 
   it('says what was wrong in words, never echoing nothing', () => {

@@ -1,7 +1,14 @@
 import type { Alert, Notification, Routing } from './alert';
 import { applyNotification } from './merge';
 
-const routing: Routing = { priority: 'P2', score: 50, channel: '#alerts', mentions: [], notify: true, matched: [] };
+const routing: Routing = {
+  priority: 'P2',
+  score: 50,
+  channel: '#alerts',
+  mentions: [],
+  notify: true,
+  matched: [],
+};
 const route = () => routing;
 const now = new Date('2026-11-25T10:00:00Z');
 
@@ -15,7 +22,11 @@ const alert = (fp: string, status: Alert['status'], startsAt = '2026-11-25T09:00
   generatorURL: '',
 });
 
-const notification = (alerts: Alert[], status: Alert['status'] = 'firing', truncatedAlerts = 0): Notification => ({
+const notification = (
+  alerts: Alert[],
+  status: Alert['status'] = 'firing',
+  truncatedAlerts = 0,
+): Notification => ({
   receiver: 'bot',
   status,
   alerts,
@@ -46,7 +57,12 @@ describe('applyNotification', () => {
     const g1 = applyNotification(null, notification([alert('a', 'firing')]), route, now)!;
     const g2 = applyNotification(g1, notification([alert('a', 'firing'), alert('b', 'firing')]), route, now)!;
     expect(g2.alerts.map((a) => a.fingerprint)).toEqual(['a', 'b']);
-    const g3 = applyNotification(g2, notification([alert('a', 'resolved'), alert('b', 'firing')]), route, now)!;
+    const g3 = applyNotification(
+      g2,
+      notification([alert('a', 'resolved'), alert('b', 'firing')]),
+      route,
+      now,
+    )!;
     expect(g3.alerts.map((a) => a.status)).toEqual(['resolved', 'firing']);
     expect(g3.status).toBe('firing');
   });
@@ -59,7 +75,12 @@ describe('applyNotification', () => {
   it('a new incarnation (later startsAt) re-fires and clears the acknowledgement', () => {
     const g1 = applyNotification(null, notification([alert('a', 'resolved')], 'resolved'), route, now)!;
     const acked = { ...g1, ack: { by: 'U1', at: now.toISOString() } };
-    const g2 = applyNotification(acked, notification([alert('a', 'firing', '2026-11-25T09:45:00Z')]), route, now)!;
+    const g2 = applyNotification(
+      acked,
+      notification([alert('a', 'firing', '2026-11-25T09:45:00Z')]),
+      route,
+      now,
+    )!;
     expect(g2.status).toBe('firing');
     expect(g2.ack).toBeNull();
   });
@@ -67,12 +88,22 @@ describe('applyNotification', () => {
   it('keeps the acknowledgement while the group keeps firing', () => {
     const g1 = applyNotification(null, notification([alert('a', 'firing')]), route, now)!;
     const acked = { ...g1, ack: { by: 'U1', at: now.toISOString() } };
-    const g2 = applyNotification(acked, notification([alert('a', 'firing'), alert('b', 'firing')]), route, now)!;
+    const g2 = applyNotification(
+      acked,
+      notification([alert('a', 'firing'), alert('b', 'firing')]),
+      route,
+      now,
+    )!;
     expect(g2.ack?.by).toBe('U1');
   });
 
   it('a resolved notification resolves the whole group and still lists what fired', () => {
-    const g1 = applyNotification(null, notification([alert('a', 'firing'), alert('b', 'firing')]), route, now)!;
+    const g1 = applyNotification(
+      null,
+      notification([alert('a', 'firing'), alert('b', 'firing')]),
+      route,
+      now,
+    )!;
     const g2 = applyNotification(g1, notification([alert('a', 'resolved')], 'resolved'), route, now)!;
     expect(g2.status).toBe('resolved');
     expect(g2.alerts.map((a) => [a.fingerprint, a.status])).toEqual([
@@ -82,7 +113,12 @@ describe('applyNotification', () => {
   });
 
   it('does not resolve alerts Alertmanager left out (truncated)', () => {
-    const g1 = applyNotification(null, notification([alert('a', 'firing'), alert('b', 'firing')]), route, now)!;
+    const g1 = applyNotification(
+      null,
+      notification([alert('a', 'firing'), alert('b', 'firing')]),
+      route,
+      now,
+    )!;
     const g2 = applyNotification(g1, notification([alert('a', 'resolved')], 'resolved', 1), route, now)!;
     expect(g2.status).toBe('firing');
   });

@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-export type AuthResult = { ok: true } | { ok: false; reason: 'missing_credentials' | 'bad_credentials' | 'not_loopback' };
+export type AuthResult =
+  | { ok: true }
+  | { ok: false; reason: 'missing_credentials' | 'bad_credentials' | 'not_loopback' };
 
 export interface WebhookAuthConfig {
   token: string | undefined;

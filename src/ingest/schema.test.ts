@@ -31,7 +31,9 @@ describe('parseWebhook', () => {
     const a = parseWebhook(body);
     const b = parseWebhook(body);
     expect(a.ok && a.notification.alerts[0]?.fingerprint).toMatch(/^[0-9a-f]{16}$/);
-    expect(a.ok && b.ok && a.notification.alerts[0]?.fingerprint).toBe(b.ok && b.notification.alerts[0]?.fingerprint);
+    expect(a.ok && b.ok && a.notification.alerts[0]?.fingerprint).toBe(
+      b.ok && b.notification.alerts[0]?.fingerprint,
+    );
   });
 
   it.each([

@@ -88,10 +88,19 @@ export function createWebhookRoute(deps: WebhookRouteDeps) {
       // Anything we could not record is retryable from Alertmanager's point of view: never a 4xx here.
       const status = err.httpStatus >= 500 ? err.httpStatus : 503;
       deps.metrics.webhookRequests.inc({ status: String(status), outcome: 'unavailable' });
-      log.error({ err, groupKey: parsed.notification.groupKey }, 'could not record notification; Alertmanager will retry');
-      sendError(res, status === 500 ? 503 : status, err.code, 'could not record the notification; retry later', {
-        retryable: true,
-      });
+      log.error(
+        { err, groupKey: parsed.notification.groupKey },
+        'could not record notification; Alertmanager will retry',
+      );
+      sendError(
+        res,
+        status === 500 ? 503 : status,
+        err.code,
+        'could not record the notification; retry later',
+        {
+          retryable: true,
+        },
+      );
     } finally {
       endTimer();
     }

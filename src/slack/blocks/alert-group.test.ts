@@ -5,7 +5,6 @@ import { type AlertGroup, groupIdOf } from '../../domain/group';
 import { ACTION_IDS } from './action-ids';
 import { renderAlertGroup } from './alert-group';
 
-// biome-ignore lint/suspicious/noExplicitAny: the tests walk raw Block Kit JSON
 type Block = Record<string, any>;
 
 const FIXTURE = join(__dirname, '../../../test/fixtures/alertmanager/firing-3-alerts.json');

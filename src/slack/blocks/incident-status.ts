@@ -17,7 +17,8 @@ export function renderIncidentStatus(open: AlertGroup[]): ChatMessage {
   );
   const lines = sorted.slice(0, MAX_LISTED).map((g) => {
     const { firing } = countByStatus(g);
-    const name = g.commonLabels.alertname ?? g.groupLabels.alertname ?? g.alerts[0]?.labels.alertname ?? g.groupKey;
+    const name =
+      g.commonLabels.alertname ?? g.groupLabels.alertname ?? g.alerts[0]?.labels.alertname ?? g.groupKey;
     const ack = g.ack ? ` · acked by <@${g.ack.by}>` : ' · *not acknowledged*';
     return `*${g.routing.priority}* ${escapeText(name)} · ${firing} firing · ${escapeText(g.routing.channel)}${ack}`;
   });

@@ -1,0 +1,152 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, SocketModeReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Config } from './config';
+import { sendError, sendJson } from './http/respond';
+import { type RulesProvider, receiveNotification } from './incidents/receive-notification';
+import { createRenderWorker, type RenderWorker } from './incidents/render-worker';
+import { createWebhookRoute } from './ingest/webhook-route';
+import type { Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
+import type { AlertStore, AuditLog, Chat, Clock, Locks } from './ports';
+import { registerAlertButtons } from './slack/actions/alert-buttons';
+import { renderAlertGroup } from './slack/blocks/alert-group';
+import { boltLogger } from './slack/bolt-logger';
+import { createLoggingChat, createSlackChat } from './slack/chat';
+import { registerIncidentCommand } from './slack/commands/incident';
+import { SlackHttpReceiver } from './slack/receiver';
+
+export interface AppDeps {
+  config: Pick<Config, 'slack' | 'webhook'>;
+  logger: Logger;
+  alerts: AlertStore;
+  audit: AuditLog;
+  locks: Locks;
+  rules: RulesProvider;
+  clock: Clock;
+  /** Resolves when storage answers; /readyz uses it. */
+  ping: () => Promise<void>;
+  /** Override the Slack adapter (tests); by default built from config.slack. */
+  chat?: Chat;
+  metrics?: Metrics;
+}
+
+export interface MogoApp {
+  /** The whole HTTP surface: webhook, Slack events (HTTP mode), health and metrics. */
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+  worker: RenderWorker;
+  metrics: Metrics;
+  /** Starts background work (render worker, Socket Mode connection); the caller owns listen(). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Builds mogo from its dependencies. Never reads the environment and never listens (build apart from run). */
+export function createApp(deps: AppDeps): MogoApp {
+  const { config, logger, clock } = deps;
+  const metrics = deps.metrics ?? createMetrics();
+  const mode = config.slack.mode;
+  const chat =
+    deps.chat ?? (mode === 'local' ? createLoggingChat(logger) : createSlackChat(slackClient(config)));
+
+  const worker = createRenderWorker({
+    alerts: deps.alerts,
+    audit: deps.audit,
+    chat,
+    locks: deps.locks,
+    render: (g) => renderAlertGroup(g),
+    logger,
+    metrics: metrics.renderHooks,
+  });
+
+  const webhook = createWebhookRoute({
+    auth: { token: config.webhook.token, loopbackOnly: !config.webhook.allowUnauthenticated },
+    bodyLimit: config.webhook.bodyLimit,
+    receive: (n) => receiveNotification({ alerts: deps.alerts, rules: deps.rules, clock }, n),
+    audit: deps.audit,
+    logger,
+    metrics,
+    onChanged: () => worker.kick(),
+  });
+
+  let bolt: App | undefined;
+  const httpReceiver =
+    mode === 'http' ? new SlackHttpReceiver(config.slack.signingSecret!, logger) : undefined;
+  if (mode !== 'local') {
+    const receiver =
+      httpReceiver ??
+      new SocketModeReceiver({ appToken: config.slack.appToken!, logger: boltLogger(logger) });
+    bolt = new App({
+      token: config.slack.botToken,
+      receiver,
+      logger: boltLogger(logger),
+      clientOptions: config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {},
+    });
+    const actionDeps = { alerts: deps.alerts, clock, chat, logger, metrics, onChanged: () => worker.kick() };
+    registerAlertButtons(bolt, actionDeps);
+    registerIncidentCommand(bolt, { alerts: deps.alerts, logger });
+    bolt.error(async (err) => {
+      logger.error({ err }, 'unhandled Slack listener error');
+    });
+  }
+
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const route = `${req.method} ${path}`;
+    const done = (p: Promise<void>) =>
+      p.catch((err) => {
+        logger.error({ err, route }, 'request failed');
+        if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'internal error');
+      });
+    switch (route) {
+      case 'POST /webhooks/alertmanager':
+        return void done(webhook(req, res));
+      case 'POST /slack/events':
+        if (httpReceiver) return void done(httpReceiver.handle(req, res));
+        break;
+      case 'GET /healthz':
+        return sendJson(res, 200, { status: 'ok' });
+      case 'GET /readyz':
+        return void done(
+          deps.ping().then(
+            () => sendJson(res, 200, { status: 'ready', slack: mode }),
+            (err) => sendJson(res, 503, { status: 'unavailable', error: String(err?.message ?? err) }),
+          ),
+        );
+      case 'GET /metrics':
+        return void done(
+          metrics.registry.metrics().then((text) => {
+            res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
+          }),
+        );
+    }
+    req.resume();
+    const known = ['/webhooks/alertmanager', '/slack/events', '/healthz', '/readyz', '/metrics'];
+    if (known.includes(path) && (path !== '/slack/events' || httpReceiver))
+      return sendError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`);
+    sendError(res, 404, 'NOT_FOUND', `no route for ${req.method} ${path}`);
+  };
+
+  return {
+    handler,
+    worker,
+    metrics,
+    async start() {
+      worker.start();
+      if (bolt && mode === 'socket') await bolt.start();
+    },
+    async stop() {
+      if (bolt && mode === 'socket') await bolt.stop();
+      await worker.stop();
+    },
+  };
+}
+
+function slackClient(config: Pick<Config, 'slack'>): WebClient {
+  return new WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+  });
+}

@@ -1,0 +1,79 @@
+import type { AlertGroup } from '../domain/group';
+import type { AlertStore, Clock } from '../ports';
+
+export interface ActionDeps {
+  alerts: AlertStore;
+  clock: Clock;
+}
+
+export type ActionOutcome =
+  | { ok: true; group: AlertGroup; changed: boolean }
+  | { ok: false; reason: 'not_found' | 'resolved'; message: string };
+
+/** Marks the group acknowledged by `user` (a Slack user id). Acknowledging twice keeps the first ack. */
+export function acknowledgeGroup(deps: ActionDeps, groupId: string, user: string): Promise<ActionOutcome> {
+  return changeGroup(deps, groupId, (g) => {
+    if (g.ack) return null;
+    return {
+      next: { ...g, ack: { by: user, at: deps.clock.now().toISOString() } },
+      audit: [{ actor: user, action: 'alert.acknowledged', subject: `group:${g.id}`, details: detailsOf(g) }],
+    };
+  });
+}
+
+export function unacknowledgeGroup(deps: ActionDeps, groupId: string, user: string): Promise<ActionOutcome> {
+  return changeGroup(deps, groupId, (g) => {
+    if (!g.ack) return null;
+    return {
+      next: { ...g, ack: null },
+      audit: [
+        {
+          actor: user,
+          action: 'alert.unacknowledged',
+          subject: `group:${g.id}`,
+          details: { ...detailsOf(g), previousAck: g.ack },
+        },
+      ],
+    };
+  });
+}
+
+/**
+ * Records a rollback request. The rollback issue makes this run a real backend behind roles, a lock and
+ * approval; for now it is recorded and shown on the message, nothing more.
+ */
+export function requestRollback(deps: ActionDeps, groupId: string, user: string): Promise<ActionOutcome> {
+  return changeGroup(deps, groupId, (g) => ({
+    next: {
+      ...g,
+      rollbackRequests: [...g.rollbackRequests, { by: user, at: deps.clock.now().toISOString() }],
+    },
+    audit: [
+      {
+        actor: user,
+        action: 'rollback.requested',
+        subject: `group:${g.id}`,
+        details: { ...detailsOf(g), service: g.commonLabels.service ?? g.commonLabels.job ?? null },
+      },
+    ],
+  }));
+}
+
+type Decide = Parameters<AlertStore['mutateGroup']>[1];
+
+async function changeGroup(
+  deps: ActionDeps,
+  groupId: string,
+  decide: (g: AlertGroup) => ReturnType<Decide>,
+): Promise<ActionOutcome> {
+  const found = await deps.alerts.getGroup(groupId);
+  if (!found)
+    return { ok: false, reason: 'not_found', message: 'This alert group is no longer known to mogo.' };
+  const r = await deps.alerts.mutateGroup(found.groupKey, (current) => (current ? decide(current) : null));
+  if (!r) return { ok: false, reason: 'not_found', message: 'This alert group is no longer known to mogo.' };
+  return { ok: true, group: r.group, changed: r.changed };
+}
+
+function detailsOf(g: AlertGroup): Record<string, unknown> {
+  return { groupKey: g.groupKey, status: g.status, priority: g.routing.priority };
+}

@@ -1,0 +1,95 @@
+import { createServer, type Server } from 'node:http';
+import { createApp } from './app';
+import { type Config, loadConfig } from './config';
+import { isAppError } from './errors';
+import { createLogger, type Logger } from './logger';
+import { formatProblem, loadRules, type RuleProblem } from './rules';
+import { openStorage } from './store';
+
+export interface Running {
+  server: Server;
+  config: Readonly<Config>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Composition root: environment -> config -> rules -> storage -> createApp -> listen, then signal handling and a
+ * graceful drain. Everything else is built from arguments.
+ */
+export async function serve(env: Record<string, string | undefined>): Promise<Running> {
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel);
+  const rules = await loadRules(config.rulesDir).catch((e) => {
+    if (isAppError(e) && e.code === 'RULES_INVALID') logRuleProblems(logger, config.rulesDir, e.details);
+    throw e;
+  });
+  logger.info({ rulesDir: config.rulesDir, files: rules.files, digest: rules.digest }, 'rules loaded');
+
+  const storage = await openStorage({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    redisUrl: config.redisUrl,
+    logger,
+  });
+  announceMode(logger, config, storage.kind);
+
+  const app = createApp({
+    config,
+    logger,
+    alerts: storage.alerts,
+    audit: storage.audit,
+    locks: storage.locks,
+    rules: { current: () => rules },
+    clock: { now: () => new Date() },
+    ping: async () => {
+      await storage.db.query('select 1');
+    },
+  });
+  const server = createServer(app.handler);
+  server.requestTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, host: config.host ?? '(all interfaces)' }, `mogo listening on port ${port}`);
+  await app.start();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info('shutting down: no new requests, draining work');
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.stop();
+      await storage.close();
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+  return { server, config, stop };
+}
+
+function announceMode(logger: Logger, config: Readonly<Config>, kind: { db: string; state: string }) {
+  const storage = {
+    database: kind.db === 'embedded' ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL',
+    state: kind.state === 'redis' ? 'Redis' : 'in-process (single replica only)',
+  };
+  if (config.slack.mode === 'local') {
+    logger.warn(
+      { ...storage, slack: 'local' },
+      'LOCAL MODE: SLACK_BOT_TOKEN is not set, so Slack messages are logged instead of sent' +
+        (config.webhook.token ? '' : ', and webhooks are accepted from this machine (loopback) only'),
+    );
+  } else {
+    logger.info(
+      { ...storage, slack: config.slack.mode },
+      `Slack ${config.slack.mode === 'socket' ? 'Socket Mode' : 'HTTP mode (POST /slack/events)'}`,
+    );
+  }
+}
+
+function logRuleProblems(logger: Logger, dir: string, details: Record<string, unknown> | undefined) {
+  const problems = (details?.problems ?? []) as RuleProblem[];
+  for (const p of problems) logger.error({ rulesDir: dir }, formatProblem(p));
+}

@@ -1,0 +1,59 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import {
+  type ActionDeps,
+  type ActionOutcome,
+  acknowledgeGroup,
+  requestRollback,
+  unacknowledgeGroup,
+} from '../../incidents/acknowledge';
+import type { Logger } from '../../logger';
+import type { Metrics } from '../../metrics';
+import type { Chat } from '../../ports';
+import { ACTION_IDS } from '../blocks/action-ids';
+
+export interface ButtonDeps extends ActionDeps {
+  chat: Chat;
+  logger: Logger;
+  metrics: Metrics;
+  /** A group changed: render its message now. */
+  onChanged: () => void;
+}
+
+type UseCase = (deps: ActionDeps, groupId: string, user: string) => Promise<ActionOutcome>;
+
+/**
+ * Thin handlers: ack Slack at once (its 3-second budget), run the use case, let the render worker update the
+ * message. Only `body.user.id` (the user Slack signed for) is trusted; the group comes from the button value.
+ */
+export function registerAlertButtons(app: App, deps: ButtonDeps): void {
+  const log = deps.logger.child({ module: 'alert-buttons' });
+  const handle = (name: string, useCase: UseCase) => {
+    app.action<BlockAction<ButtonAction>>(name, async ({ ack, body, action }) => {
+      await ack();
+      deps.metrics.interactions.inc({ action: name });
+      const user = body.user.id;
+      const channel = body.channel?.id ?? body.container?.channel_id;
+      try {
+        const outcome = await useCase(deps, action.value ?? '', user);
+        if (!outcome.ok) {
+          if (channel) await deps.chat.postEphemeral(channel, user, outcome.message);
+          return;
+        }
+        if (outcome.changed) deps.onChanged();
+      } catch (err) {
+        log.error({ err, action: name, user }, 'button action failed');
+        if (channel)
+          await deps.chat
+            .postEphemeral(channel, user, 'Sorry, mogo could not record that just now. Please try again.')
+            .catch((e) => log.warn({ err: e }, 'could not tell the user about the failure'));
+      }
+    });
+  };
+  handle(ACTION_IDS.ack, acknowledgeGroup);
+  handle(ACTION_IDS.unack, unacknowledgeGroup);
+  handle(ACTION_IDS.rollback, requestRollback);
+  // The Silence button is a link to Alertmanager; Slack still sends the click, which only needs an ack.
+  app.action(ACTION_IDS.silence, async ({ ack }) => {
+    await ack();
+  });
+}
