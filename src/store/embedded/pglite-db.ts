@@ -1,0 +1,49 @@
+import { PGlite } from '@electric-sql/pglite';
+import { createMutex, type Db, type Queryable, toStoreError } from '../db';
+
+export interface PgliteDbOptions {
+  /** Directory holding the database files; undefined keeps everything in memory (tests). */
+  dataDir?: string;
+}
+
+/**
+ * Embedded PostgreSQL (PGlite, WASM) for the zero-setup default. It has one connection, so transactions are
+ * serialised here: a second tx() starts only after the first committed or rolled back.
+ */
+export async function createPgliteDb(opts: PgliteDbOptions = {}): Promise<Db> {
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir });
+  } catch (err) {
+    throw toStoreError(err);
+  }
+  const exclusive = createMutex();
+
+  const run = async <T>(target: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) => {
+    try {
+      const res = await target.query<T>(sql, params as unknown[] | undefined);
+      return { rows: res.rows };
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  };
+
+  return {
+    query: (sql, params) => run(pg, sql, params),
+    tx: (fn) =>
+      exclusive(async () => {
+        try {
+          return await pg.transaction(async (t) => {
+            const q: Queryable = { query: (sql, params) => run(t, sql, params) };
+            return fn(q);
+          });
+        } catch (err) {
+          throw toStoreError(err);
+        }
+      }),
+    close: () =>
+      exclusive(async () => {
+        if (!pg.closed) await pg.close();
+      }),
+  };
+}

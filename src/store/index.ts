@@ -1,0 +1,93 @@
+import { mkdir } from 'node:fs/promises';
+import type Redis from 'ioredis';
+import type { Logger } from '../logger';
+import type { AlertStore, Locks } from '../ports';
+import type { Db } from './db';
+import { createPgliteDb } from './embedded/pglite-db';
+import { createMemoryLocks } from './memory/memory-locks';
+import { migrate } from './migrations';
+import { createPgDb } from './postgres/pg-db';
+import { connectRedis } from './redis/connect';
+import { createRedisLocks } from './redis/redis-locks';
+import { createSqlAlertStore } from './sql-alert-store';
+import { createSqlAuditLog, type SqlAuditLog } from './sql-audit-log';
+
+export interface StorageOptions {
+  /** PostgreSQL URL; without it an embedded PGlite database lives in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** Redis URL; without it locks are in-process (fine for a single replica). */
+  redisUrl?: string;
+  /** Prefix for every Redis key (default "mogo:"). */
+  redisPrefix?: string;
+  logger: Logger;
+}
+
+export interface Storage {
+  db: Db;
+  alerts: AlertStore;
+  audit: SqlAuditLog;
+  locks: Locks;
+  kind: { db: 'postgres' | 'embedded'; state: 'redis' | 'memory' };
+  /** Flushes the audit log, then closes Redis and the database. */
+  close(): Promise<void>;
+}
+
+/** Opens (and migrates) the database and the short-term state store chosen by configuration. */
+export async function openStorage(opts: StorageOptions): Promise<Storage> {
+  const log = opts.logger.child({ module: 'store' });
+  const closers: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      await close().catch((err: unknown) => log.error({ err }, 'closing storage failed'));
+    }
+  };
+
+  try {
+    let db: Db;
+    if (opts.databaseUrl) {
+      db = await createPgDb({
+        connectionString: opts.databaseUrl,
+        onIdleError: (err) => log.warn({ err }, 'idle PostgreSQL connection failed'),
+      });
+    } else {
+      await mkdir(opts.dataDir, { recursive: true });
+      db = await createPgliteDb({ dataDir: opts.dataDir });
+    }
+    closers.push(() => db.close());
+    const applied = await migrate(db);
+    if (applied.length > 0) log.info({ applied }, 'database migrated');
+
+    let redis: Redis | undefined;
+    if (opts.redisUrl) {
+      redis = await connectRedis(opts.redisUrl, {
+        onError: (err) => log.warn({ err }, 'Redis connection error'),
+      });
+      const client = redis;
+      closers.push(() => client.quit());
+    }
+
+    const audit = createSqlAuditLog(db, {
+      onError: (err) =>
+        log.error(
+          { err },
+          'audit log could not record entries (failed batches stay buffered and are retried)',
+        ),
+    });
+    closers.push(() => audit.close());
+
+    return {
+      db,
+      alerts: createSqlAlertStore(db),
+      audit,
+      locks: redis
+        ? createRedisLocks(redis, { prefix: `${opts.redisPrefix ?? 'mogo:'}lock:` })
+        : createMemoryLocks(),
+      kind: { db: opts.databaseUrl ? 'postgres' : 'embedded', state: redis ? 'redis' : 'memory' },
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

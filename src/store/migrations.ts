@@ -1,0 +1,114 @@
+import type { Db, Queryable } from './db';
+
+/** One schema change. Statements run in order in one transaction; each is a single SQL statement. */
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+/**
+ * Append-only: never edit a released migration, add a new one. Everything is created in the connection's
+ * current schema (search_path), which is how tests and shared databases isolate themselves.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'audit_log',
+    statements: [
+      `CREATE TABLE audit_log (
+        id bigserial PRIMARY KEY,
+        occurred_at timestamptz NOT NULL DEFAULT now(),
+        actor text NOT NULL,
+        action text NOT NULL,
+        subject text NOT NULL,
+        details jsonb NOT NULL DEFAULT '{}'
+      )`,
+      'CREATE INDEX audit_log_action_idx ON audit_log (action, id)',
+      'CREATE INDEX audit_log_subject_idx ON audit_log (subject, id)',
+      `CREATE FUNCTION audit_log_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+      END
+      $$`,
+      // statement-level, so even an UPDATE or DELETE matching no row is refused
+      `CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change()`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'alert_state',
+    statements: [
+      `CREATE TABLE alert_groups (
+        id text PRIMARY KEY,
+        group_key text NOT NULL UNIQUE,
+        status text NOT NULL,
+        state jsonb NOT NULL,
+        version int NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      'CREATE INDEX alert_groups_status_idx ON alert_groups (status, updated_at)',
+      `CREATE TABLE group_messages (
+        group_id text PRIMARY KEY REFERENCES alert_groups (id),
+        channel text,
+        ts text,
+        rendered_version int,
+        claimed_at timestamptz NOT NULL
+      )`,
+      'CREATE UNIQUE INDEX group_messages_ref_idx ON group_messages (channel, ts) WHERE ts IS NOT NULL',
+      // one global sequence, so a re-created job never reuses a seq an old worker may still hold
+      'CREATE SEQUENCE render_job_seq',
+      `CREATE TABLE render_jobs (
+        group_id text PRIMARY KEY REFERENCES alert_groups (id),
+        seq bigint NOT NULL,
+        attempts int NOT NULL DEFAULT 0,
+        due_at timestamptz NOT NULL
+      )`,
+      'CREATE INDEX render_jobs_due_idx ON render_jobs (due_at)',
+    ],
+  },
+];
+
+/** Arbitrary constant namespacing mogo's advisory locks; the second key is the schema, so schemas don't wait. */
+const MIGRATION_LOCK = 0x6d6f676f; // "mogo"
+
+async function lockMigrations(q: Queryable): Promise<void> {
+  await q.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))', [MIGRATION_LOCK]);
+}
+
+/**
+ * Applies every migration not yet recorded in schema_migrations, each in its own transaction under a
+ * transaction-scoped advisory lock, so replicas starting together apply each one exactly once.
+ * Returns the versions applied by this call.
+ */
+export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  await db.tx(async (q) => {
+    await lockMigrations(q);
+    const { rows } = await q.query<{ t: string | null }>(
+      `SELECT to_regclass('schema_migrations')::text AS t`,
+    );
+    if (rows[0]?.t == null) {
+      await q.query(`CREATE TABLE schema_migrations (
+        version int PRIMARY KEY,
+        name text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    }
+  });
+
+  const applied: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    const done = await db.tx(async (q) => {
+      await lockMigrations(q);
+      const { rows } = await q.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
+      if (rows.length > 0) return false;
+      for (const sql of m.statements) await q.query(sql);
+      await q.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      return true;
+    });
+    if (done) applied.push(m.version);
+  }
+  return applied;
+}

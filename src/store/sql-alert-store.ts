@@ -1,0 +1,174 @@
+import type { AlertStatus } from '../domain/alert';
+import { type AlertGroup, groupIdOf } from '../domain/group';
+import { AppError } from '../errors';
+import type { AlertStore, Clock, GroupChange, MessageRef, RenderJob, StoredMessage } from '../ports';
+import { type Db, errorCode, type Queryable } from './db';
+import { appendAuditRows } from './sql-audit-log';
+
+/** `now` for every statement: the injected clock when given (tests), else the database's clock ($1 null). */
+const NOW = 'coalesce($1::timestamptz, now())';
+const MS = "* interval '1 millisecond'";
+
+interface GroupRow {
+  state: AlertGroup;
+  version: number;
+}
+
+const toGroup = (row: GroupRow): AlertGroup => ({ ...row.state, version: row.version });
+
+/**
+ * AlertStore on plain SQL, identical on PostgreSQL and PGlite. Time comes from the database (one clock for
+ * every replica) unless a clock is injected, in which case it is used for every timestamp.
+ */
+export function createSqlAlertStore(db: Db, clock?: Clock): AlertStore {
+  const now = (): string | null => clock?.now().toISOString() ?? null;
+
+  async function lockGroup(q: Queryable, groupKey: string): Promise<AlertGroup | null> {
+    const { rows } = await q.query<GroupRow>(
+      'SELECT state, version FROM alert_groups WHERE group_key = $1 FOR UPDATE',
+      [groupKey],
+    );
+    return rows[0] ? toGroup(rows[0]) : null;
+  }
+
+  async function save(q: Queryable, current: AlertGroup | null, change: GroupChange, groupKey: string) {
+    const id = groupIdOf(groupKey);
+    const group: AlertGroup = { ...change.next, id, groupKey, version: (current?.version ?? 0) + 1 };
+    const params = [now(), id, groupKey, group.status, JSON.stringify(group), group.version];
+    if (current) {
+      await q.query(
+        `UPDATE alert_groups SET status = $4, state = $5::jsonb, version = $6, updated_at = ${NOW}
+         WHERE id = $2 AND group_key = $3`,
+        params,
+      );
+      return group;
+    }
+    const { rows } = await q.query(
+      `INSERT INTO alert_groups (id, group_key, status, state, version, created_at, updated_at)
+       VALUES ($2, $3, $4, $5::jsonb, $6, ${NOW}, ${NOW})
+       ON CONFLICT DO NOTHING RETURNING id`,
+      params,
+    );
+    return rows.length > 0 ? group : null;
+  }
+
+  return {
+    async mutateGroup(groupKey, decide) {
+      return db.tx(async (q) => {
+        // A concurrent first insert makes ours a no-op (it waits for that one to commit); then the row
+        // exists, so lock it and decide again on the state that won.
+        for (let attempt = 0; attempt < 2; attempt++) {
+          const current = await lockGroup(q, groupKey);
+          const change = decide(current);
+          if (!change) return current ? { group: current, changed: false } : null;
+          const group = await save(q, current, change, groupKey);
+          if (!group) continue;
+          await appendAuditRows(q, change.audit);
+          await q.query(
+            `INSERT INTO render_jobs (group_id, seq, attempts, due_at) VALUES ($2, nextval('render_job_seq'), 0, ${NOW})
+             ON CONFLICT (group_id) DO UPDATE
+             SET seq = nextval('render_job_seq'), attempts = 0, due_at = excluded.due_at`,
+            [now(), group.id],
+          );
+          return { group, changed: true };
+        }
+        throw new AppError('INTERNAL', `alert group ${groupKey} vanished while being created`);
+      });
+    },
+
+    async getGroup(groupId) {
+      const { rows } = await db.query<GroupRow>('SELECT state, version FROM alert_groups WHERE id = $1', [
+        groupId,
+      ]);
+      return rows[0] ? toGroup(rows[0]) : null;
+    },
+
+    async listGroups(query: { status?: AlertStatus; limit?: number } = {}) {
+      const limit = clampLimit(query.limit);
+      const { rows } = await db.query<GroupRow>(
+        `SELECT state, version FROM alert_groups WHERE ($1::text IS NULL OR status = $1)
+         ORDER BY updated_at DESC, id LIMIT $2`,
+        [query.status ?? null, limit],
+      );
+      return rows.map(toGroup);
+    },
+
+    async getMessage(groupId): Promise<StoredMessage | null> {
+      const { rows } = await db.query<{ channel: string; ts: string; rendered_version: number }>(
+        'SELECT channel, ts, rendered_version FROM group_messages WHERE group_id = $1 AND ts IS NOT NULL',
+        [groupId],
+      );
+      const row = rows[0];
+      return row ? { channel: row.channel, ts: row.ts, renderedVersion: row.rendered_version } : null;
+    },
+
+    async claimMessage(groupId, staleMs) {
+      try {
+        const { rows } = await db.query(
+          `INSERT INTO group_messages (group_id, claimed_at) VALUES ($2, ${NOW})
+           ON CONFLICT (group_id) DO UPDATE SET claimed_at = excluded.claimed_at
+           WHERE group_messages.ts IS NULL AND group_messages.claimed_at <= excluded.claimed_at - $3::float8 ${MS}
+           RETURNING group_id`,
+          [now(), groupId, staleMs],
+        );
+        return rows.length > 0;
+      } catch (err) {
+        throw errorCode(err) === '23503'
+          ? new AppError('NOT_FOUND', `no alert group ${groupId}`, { cause: err })
+          : err;
+      }
+    },
+
+    async saveMessage(groupId, ref: MessageRef, renderedVersion) {
+      await db.query(
+        `INSERT INTO group_messages (group_id, channel, ts, rendered_version, claimed_at)
+         VALUES ($2, $3, $4, $5, ${NOW})
+         ON CONFLICT (group_id) DO UPDATE
+         SET channel = excluded.channel, ts = excluded.ts, rendered_version = excluded.rendered_version`,
+        [now(), groupId, ref.channel, ref.ts, renderedVersion],
+      );
+    },
+
+    async releaseClaim(groupId) {
+      await db.query('DELETE FROM group_messages WHERE group_id = $1 AND ts IS NULL', [groupId]);
+    },
+
+    async findGroupIdByMessage(ref) {
+      const { rows } = await db.query<{ group_id: string }>(
+        'SELECT group_id FROM group_messages WHERE channel = $1 AND ts = $2',
+        [ref.channel, ref.ts],
+      );
+      return rows[0]?.group_id ?? null;
+    },
+
+    async takeRenderJob(leaseMs) {
+      const { rows } = await db.query<{ group_id: string; seq: string; attempts: number }>(
+        `UPDATE render_jobs SET due_at = ${NOW} + $2::float8 ${MS}, attempts = attempts + 1
+         WHERE group_id = (
+           SELECT group_id FROM render_jobs WHERE due_at <= ${NOW}
+           ORDER BY due_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED
+         )
+         RETURNING group_id, seq::text AS seq, attempts`,
+        [now(), leaseMs],
+      );
+      const row = rows[0];
+      return row ? { groupId: row.group_id, seq: Number(row.seq), attempts: row.attempts } : null;
+    },
+
+    async completeRenderJob(job: RenderJob) {
+      await db.query('DELETE FROM render_jobs WHERE group_id = $1 AND seq = $2', [job.groupId, job.seq]);
+    },
+
+    async retryRenderJob(job, delayMs) {
+      await db.query(
+        `UPDATE render_jobs SET due_at = ${NOW} + $4::float8 ${MS} WHERE group_id = $2 AND seq = $3`,
+        [now(), job.groupId, job.seq, delayMs],
+      );
+    },
+  };
+}
+
+function clampLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit)) return 100;
+  return Math.min(Math.max(Math.trunc(limit), 1), 1000);
+}

@@ -1,0 +1,173 @@
+import { groupIdOf } from '../../src/domain/group';
+import type { AlertStore, AuditLog } from '../../src/ports';
+import type { Db } from '../../src/store/db';
+import { createSqlAlertStore } from '../../src/store/sql-alert-store';
+import { createSqlAuditLog } from '../../src/store/sql-audit-log';
+import { addAlert, newGroupKey, resetAlertState, sampleAlert, sampleGroup } from './alert-store.fixtures';
+
+/** AlertStore group state: mutateGroup, getGroup, listGroups. `openDb` returns a migrated, private database. */
+export function alertStoreContract(name: string, openDb: () => Promise<Db>): void {
+  describe(`AlertStore groups contract (${name})`, () => {
+    let db: Db;
+    let store: AlertStore;
+    let audit: AuditLog;
+
+    beforeAll(async () => {
+      db = await openDb();
+      store = createSqlAlertStore(db);
+      audit = createSqlAuditLog(db, { onError: (err) => console.error(err) });
+    });
+    afterAll(() => db?.close());
+    beforeEach(() => resetAlertState(db));
+
+    const jobSeq = async () => {
+      const job = await store.takeRenderJob(1);
+      if (job) await store.completeRenderJob(job);
+      return job?.seq ?? null;
+    };
+
+    test('creates a group at version 1 under groupIdOf(groupKey)', async () => {
+      const key = newGroupKey();
+      const res = await store.mutateGroup(key, () => ({
+        next: sampleGroup(key, { version: 42 }),
+        audit: [],
+      }));
+      expect(res).toEqual({ group: { ...sampleGroup(key), version: 1 }, changed: true });
+      expect(res!.group.id).toBe(groupIdOf(key));
+      expect(await store.getGroup(groupIdOf(key))).toEqual(res!.group);
+    });
+
+    test('passes the current state to decide and saves the change at version + 1', async () => {
+      const key = newGroupKey();
+      await store.mutateGroup(key, addAlert(key));
+      const seen: unknown[] = [];
+      const res = await store.mutateGroup(key, (current) => {
+        seen.push(current);
+        return {
+          next: { ...current!, status: 'resolved', alerts: [sampleAlert('fp1', 'resolved')] },
+          audit: [],
+        };
+      });
+      expect(seen).toEqual([{ ...sampleGroup(key), version: 1 }]);
+      expect(res).toEqual({
+        group: {
+          ...sampleGroup(key),
+          status: 'resolved',
+          alerts: [sampleAlert('fp1', 'resolved')],
+          version: 2,
+        },
+        changed: true,
+      });
+      expect(await store.getGroup(groupIdOf(key))).toEqual(res!.group);
+    });
+
+    test('a null decision changes nothing: no version bump, no audit row, no render job', async () => {
+      const key = newGroupKey();
+      const created = await store.mutateGroup(key, addAlert(key));
+      const seqBefore = await jobSeq();
+      await audit.flush();
+
+      const res = await store.mutateGroup(key, () => null);
+
+      expect(res).toEqual({ group: created!.group, changed: false });
+      expect((await store.getGroup(created!.group.id))!.version).toBe(1);
+      expect(await audit.list({ subject: key })).toHaveLength(1);
+      expect(seqBefore).not.toBeNull();
+      expect(await jobSeq()).toBeNull();
+    });
+
+    test('a null decision for an unknown group returns null and creates nothing', async () => {
+      const key = newGroupKey();
+      expect(await store.mutateGroup(key, () => null)).toBeNull();
+      expect(await store.getGroup(groupIdOf(key))).toBeNull();
+    });
+
+    test('writes the audit rows of a change, in order, with the state', async () => {
+      const key = newGroupKey();
+      await store.mutateGroup(key, () => ({
+        next: sampleGroup(key),
+        audit: [
+          { actor: 'alertmanager', action: 'alert.received', subject: key, details: { alerts: 1 } },
+          { actor: 'mogo', action: 'alert.routed', subject: key, details: { priority: 'P2' } },
+        ],
+      }));
+      const rows = await audit.list({ subject: key });
+      expect(rows.map((r) => [r.actor, r.action, r.details])).toEqual([
+        ['mogo', 'alert.routed', { priority: 'P2' }],
+        ['alertmanager', 'alert.received', { alerts: 1 }],
+      ]);
+    });
+
+    test('a throwing decide rolls everything back', async () => {
+      const key = newGroupKey();
+      await store.mutateGroup(key, addAlert(key));
+      await jobSeq();
+      await expect(
+        store.mutateGroup(key, () => {
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect((await store.getGroup(groupIdOf(key)))!.version).toBe(1);
+      expect(await audit.list({ subject: key })).toHaveLength(1);
+      expect(await jobSeq()).toBeNull();
+    });
+
+    test('a failing audit write rolls back the state change it explains', async () => {
+      const key = newGroupKey();
+      await store.mutateGroup(key, addAlert(key));
+      await jobSeq();
+      const bad = { actor: null as unknown as string, action: 'alert.received', subject: key };
+      await expect(
+        store.mutateGroup(key, (cur) => ({ next: { ...cur!, status: 'resolved' }, audit: [bad] })),
+      ).rejects.toThrow();
+      const group = await store.getGroup(groupIdOf(key));
+      expect([group!.version, group!.status]).toEqual([1, 'firing']);
+      expect(await audit.list({ subject: key })).toHaveLength(1);
+      expect(await jobSeq()).toBeNull();
+    });
+
+    test('10 concurrent mutations of a new group: one create, versions 1..10, no lost update', async () => {
+      const key = newGroupKey();
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => store.mutateGroup(key, addAlert(key))),
+      );
+
+      expect(results.map((r) => r!.group.version).sort((a, b) => a - b)).toEqual([
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+      ]);
+      const group = await store.getGroup(groupIdOf(key));
+      expect(group!.version).toBe(10);
+      expect(group!.alerts.map((a) => a.fingerprint)).toEqual(
+        Array.from({ length: 10 }, (_, i) => `fp${i + 1}`),
+      );
+      const actions = (await audit.list({ subject: key })).map((r) => r.action);
+      expect(actions.filter((a) => a === 'group.created')).toHaveLength(1);
+      expect(actions.filter((a) => a === 'group.updated')).toHaveLength(9);
+    });
+
+    test('concurrent mutations of different groups do not block each other', async () => {
+      const keys = Array.from({ length: 5 }, newGroupKey);
+      await Promise.all(
+        keys.flatMap((k) => [store.mutateGroup(k, addAlert(k)), store.mutateGroup(k, addAlert(k))]),
+      );
+      for (const k of keys) expect((await store.getGroup(groupIdOf(k)))!.version).toBe(2);
+    });
+
+    test('listGroups filters by status, newest change first, honours limit', async () => {
+      const [a, b, c] = [newGroupKey(), newGroupKey(), newGroupKey()];
+      await store.mutateGroup(a, addAlert(a));
+      await store.mutateGroup(b, () => ({ next: sampleGroup(b, { status: 'resolved' }), audit: [] }));
+      await store.mutateGroup(c, addAlert(c));
+      await store.mutateGroup(a, addAlert(a));
+
+      expect((await store.listGroups()).map((g) => g.groupKey)).toEqual([a, c, b]);
+      expect((await store.listGroups({ status: 'firing' })).map((g) => g.groupKey)).toEqual([a, c]);
+      expect((await store.listGroups({ status: 'resolved' })).map((g) => g.version)).toEqual([1]);
+      expect((await store.listGroups({ limit: 1 })).map((g) => g.groupKey)).toEqual([a]);
+    });
+
+    test('getGroup of an unknown id is null', async () => {
+      expect(await store.getGroup('0123456789abcdef01234567')).toBeNull();
+    });
+  });
+}
