@@ -20,6 +20,12 @@ export const ErrorCodes = {
   SLACK_MESSAGE_NOT_FOUND: { status: 500, retryable: false },
   SLACK_REQUEST_FAILED: { status: 500, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
+  ROLLBACK_CONFIG: { status: 500, retryable: false },
+  ROLLBACK_REFUSED: { status: 409, retryable: false },
+  ROLLBACK_CONFLICT: { status: 409, retryable: false },
+  ROLLBACK_BACKEND_UNAVAILABLE: { status: 503, retryable: true },
+  ROLLBACK_TIMEOUT: { status: 504, retryable: false },
+  ROLLBACK_FAILED: { status: 502, retryable: false },
   INTERNAL: { status: 500, retryable: true },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 

@@ -34,6 +34,11 @@ export interface Routing {
   notify: boolean;
   /** Rules that matched, in evaluation order, with the weight each contributed. */
   matched: { rule: string; weight: number }[];
+  /**
+   * The rollback target (a name declared under `targets:` in rules/) attached by a rule or by the alert's
+   * `rollback_target` label or annotation; absent or null: no Rollback button.
+   */
+  rollbackTarget?: string | null;
 }
 
 /** One Alertmanager webhook notification after validation (see ingest/schema.ts). */

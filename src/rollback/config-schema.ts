@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/**
+ * The rollback section of rule files: `targets:` (what can be rolled back, by which backend) and `roles:` (who
+ * may do what). Both live in rules/ next to the routing rules and are merged across files like rules (names
+ * unique across files). Secrets never appear here: settings name the environment variable that holds them.
+ */
+
+const envVarName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, { message: 'must be an environment variable name such as GITHUB_TOKEN' });
+
+const GithubActionsSettings = z.strictObject({
+  owner: z.string().min(1),
+  repo: z.string().min(1),
+  workflow: z.string().min(1),
+  ref: z.string().min(1).default('main'),
+  /** Base URL of the GitHub API (GitHub Enterprise: https://ghe.example.com/api/v3). */
+  api_url: z.url().default('https://api.github.com'),
+  token_env: envVarName.default('GITHUB_TOKEN'),
+  inputs: z.record(z.string(), z.string()).default({}),
+});
+
+const ArgoCdSettings = z.strictObject({
+  server: z.url(),
+  application: z.string().min(1),
+  app_namespace: z.string().optional(),
+  token_env: envVarName.default('ARGOCD_TOKEN'),
+  insecure: z.boolean().default(false),
+});
+
+const KubernetesSettings = z.strictObject({
+  kind: z.enum(['Deployment', 'Rollout']).default('Deployment'),
+  namespace: z.string().min(1),
+  name: z.string().min(1),
+  /** Absent: in-cluster service-account credentials. */
+  api_url: z.url().optional(),
+  token_env: envVarName.optional(),
+});
+
+const WebhookSettings = z.strictObject({
+  url: z.url(),
+  secret_env: envVarName,
+  timeout_seconds: z.number().int().min(1).max(300).default(30),
+});
+
+const common = {
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, {
+    message: 'must be lowercase letters, digits, ".", "_" or "-"',
+  }),
+  description: z.string().optional(),
+  environment: z.string().min(1).default('production'),
+  /** Two-person rule: a different user holding the approve permission must approve. */
+  approval: z.boolean().default(false),
+};
+
+export const TargetSchema = z.discriminatedUnion('backend', [
+  z.strictObject({ ...common, backend: z.literal('github-actions'), settings: GithubActionsSettings }),
+  z.strictObject({ ...common, backend: z.literal('argocd'), settings: ArgoCdSettings }),
+  z.strictObject({ ...common, backend: z.literal('kubernetes'), settings: KubernetesSettings }),
+  z.strictObject({ ...common, backend: z.literal('webhook'), settings: WebhookSettings }),
+]);
+
+export const PermissionSchema = z.strictObject({
+  action: z.enum(['rollback', 'approve']),
+  /** Target names; "*" or a trailing "*" is a prefix wildcard. */
+  targets: z.array(z.string().min(1)).min(1).default(['*']),
+  /** Environments the permission covers; absent: every environment. */
+  environments: z.array(z.string().min(1)).optional(),
+});
+
+export const RoleSchema = z.strictObject({
+  name: z.string().min(1),
+  /** Slack user ids (U… / W…). */
+  users: z
+    .array(z.string().regex(/^[UW][A-Z0-9]+$/, { message: 'must be a Slack user id like U0123ABCD' }))
+    .default([]),
+  /** Slack user group ids (S…), resolved with usergroups.users.list. */
+  usergroups: z
+    .array(z.string().regex(/^S[A-Z0-9]+$/, { message: 'must be a Slack user group id like S0123ABCD' }))
+    .default([]),
+  permissions: z.array(PermissionSchema).min(1),
+});
+
+export type RollbackTargetConfig = z.infer<typeof TargetSchema>;
+export type RoleConfig = z.infer<typeof RoleSchema>;
+export type PermissionConfig = z.infer<typeof PermissionSchema>;
+export type BackendName = RollbackTargetConfig['backend'];
