@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { createMutex, type Db, type Queryable, toStoreError } from '../db';
+import { lockDataDir } from './data-dir-lock';
 
 export interface PgliteDbOptions {
   /** Directory holding the database files; undefined keeps everything in memory (tests). */
@@ -11,10 +12,12 @@ export interface PgliteDbOptions {
  * serialised here: a second tx() starts only after the first committed or rolled back.
  */
 export async function createPgliteDb(opts: PgliteDbOptions = {}): Promise<Db> {
+  const unlock = opts.dataDir === undefined ? () => {} : lockDataDir(opts.dataDir);
   let pg: PGlite;
   try {
     pg = await PGlite.create(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir });
   } catch (err) {
+    unlock();
     throw toStoreError(err);
   }
   const exclusive = createMutex();
@@ -44,6 +47,7 @@ export async function createPgliteDb(opts: PgliteDbOptions = {}): Promise<Db> {
     close: () =>
       exclusive(async () => {
         if (!pg.closed) await pg.close();
+        unlock();
       }),
   };
 }
