@@ -19,6 +19,8 @@ const GithubActionsSettings = z.strictObject({
   api_url: z.url().default('https://api.github.com'),
   token_env: envVarName.default('GITHUB_TOKEN'),
   inputs: z.record(z.string(), z.string()).default({}),
+  /** Follow the dispatched run to its conclusion (needs actions:read and a GitHub that names the run). */
+  follow_run: z.boolean().default(false),
 });
 
 const ArgoCdSettings = z.strictObject({
@@ -36,6 +38,14 @@ const KubernetesSettings = z.strictObject({
   /** Absent: in-cluster service-account credentials. */
   api_url: z.url().optional(),
   token_env: envVarName.optional(),
+  /** PEM file of the CA that signed the API server's certificate (in-cluster: the service account's ca.crt). */
+  ca_file: z.string().min(1).optional(),
+  insecure: z.boolean().default(false),
+  /**
+   * Rollout only. "abort" stops an update in progress (back to the stable ReplicaSet); "undo" restores the
+   * previous revision's template; "auto" aborts while an update is in progress and undoes otherwise.
+   */
+  rollout_action: z.enum(['auto', 'abort', 'undo']).default('auto'),
 });
 
 const WebhookSettings = z.strictObject({
