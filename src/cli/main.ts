@@ -1,15 +1,30 @@
 #!/usr/bin/env node
+import { parseArgs } from 'node:util';
 import { isAppError } from '../errors';
 import { serve } from '../main';
 import { checkRules, formatProblem } from '../rules';
+import { type Output, rulesTestAll, rulesTestPayload } from './rules-test';
 
 const USAGE = `usage: mogo <command>
 
 commands:
   serve                 run the bot (what \`npm start\` runs); configured by environment variables, see README
   rules check [dir]     validate every rule file in dir (default: $RULES_DIR or ./rules); exit 1 on any problem
+  rules test <payload.json> [--rules dir] [--at time] [--json]
+                        route an Alertmanager webhook body: per alert the rules that applied, score, priority,
+                        channel, mentions, notify and rollback target; then the Block Kit JSON mogo would post,
+                        with a Block Kit Builder preview link. --at: RFC 3339 instant to route at (default now)
+  rules test --all [--rules dir] [--json]
+                        run the rule unit tests in <rules dir>/tests/*.yml; exit 1 on any failure or problem
   help                  this text
 `;
+
+const stdio: Output = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+const defaultRulesDir = () => process.env.RULES_DIR ?? './rules';
 
 export async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
@@ -17,7 +32,8 @@ export async function main(argv: string[]): Promise<number> {
     case 'serve':
       return runServe();
     case 'rules':
-      if (sub === 'check') return rulesCheck(rest[0] ?? process.env.RULES_DIR ?? './rules');
+      if (sub === 'check') return rulesCheck(rest[0] ?? defaultRulesDir());
+      if (sub === 'test') return rulesTest(rest);
       process.stderr.write(`unknown rules command ${JSON.stringify(sub ?? '')}\n\n${USAGE}`);
       return 2;
     case 'help':
@@ -65,6 +81,50 @@ async function rulesCheck(dir: string): Promise<number> {
   for (const p of problems) process.stdout.write(`${formatProblem(p)}\n`);
   if (problems.length === 0) process.stdout.write(`${dir}: ok\n`);
   return problems.length === 0 ? 0 : 1;
+}
+
+async function rulesTest(args: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseTestArgs>;
+  try {
+    parsed = parseTestArgs(args);
+  } catch (e) {
+    process.stderr.write(`mogo rules test: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const rulesDir = values.rules ?? defaultRulesDir();
+  const json = values.json ?? false;
+  if (values.all) {
+    if (positionals.length > 0 || values.at !== undefined) {
+      process.stderr.write(`mogo rules test --all takes no payload and no --at (cases set their own)\n`);
+      return 2;
+    }
+    return rulesTestAll(stdio, { rulesDir, json });
+  }
+  if (positionals.length !== 1) {
+    process.stderr.write(`mogo rules test: give one payload file, or --all\n\n${USAGE}`);
+    return 2;
+  }
+  const at = values.at === undefined ? new Date() : new Date(values.at);
+  if (Number.isNaN(at.getTime())) {
+    process.stderr.write(`mogo rules test: --at ${JSON.stringify(values.at)} is not a time (RFC 3339)\n`);
+    return 2;
+  }
+  return rulesTestPayload(stdio, { payload: positionals[0]!, rulesDir, at, json });
+}
+
+function parseTestArgs(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      all: { type: 'boolean' },
+      rules: { type: 'string' },
+      at: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
 }
 
 if (require.main === module) {

@@ -32,13 +32,21 @@ export interface Routing {
   mentions: string[];
   /** false: recorded and shown in digests only, no message posted. */
   notify: boolean;
-  /** Rules that matched, in evaluation order, with the weight each contributed. */
-  matched: { rule: string; weight: number }[];
+  /**
+   * Rules that applied, in evaluation order, with the weight each added (its own weight plus its boost, when
+   * the boost held); `boost` and `multiply` are present only when the rule has them and they took effect.
+   */
+  matched: { rule: string; weight: number; boost?: number; multiply?: number }[];
   /**
    * The rollback target (a name declared under `targets:` in rules/) attached by a rule or by the alert's
    * `rollback_target` label or annotation; absent or null: no Rollback button.
    */
   rollbackTarget?: string | null;
+  /**
+   * Why, briefly and in order: label weights, rules (with boosts, multipliers, windows), the score and the
+   * priority, maintenance, the rollback target. Stable while the outcome is: no clock readings in it.
+   */
+  explain?: string[];
 }
 
 /** One Alertmanager webhook notification after validation (see ingest/schema.ts). */

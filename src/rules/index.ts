@@ -3,11 +3,11 @@
  * file format. Loading validates everything and reports every problem with file:line:column; routing is pure.
  */
 import { AppError } from '../errors';
-import { compileRules } from './compile';
-import { readRuleFiles } from './load';
+import { compileDir } from './load';
 import { formatProblem, type RuleProblem, type RuleSet } from './types';
 
-export { type CompileResult, compileRules, type RuleFile } from './compile';
+export { type CompileResult, compileRules, digestOf, type RuleFile } from './compile';
+export { compileDir } from './load';
 export {
   formatMatcher,
   type Matcher,
@@ -16,27 +16,29 @@ export {
   type ParseResult,
   parseMatchers,
 } from './matcher';
-export { priorityFor, type RoutableAlert, routeAlert } from './route';
+export { createRulesReloader, type RulesReloader, type RulesReloaderOptions } from './reload';
+export { type AlertHistory, downgrade, priorityFor, type RoutableAlert, routeAlert } from './route';
 export {
+  type Boost,
   BUILTIN_DEFAULTS,
   type CompiledRule,
   formatProblem,
+  type LabelWeights,
+  type Maintenance,
   type RoutingDefaults,
   type RuleProblem,
   type RuleSet,
+  type RuleWindow,
   type SourcePosition,
   type Thresholds,
+  type TimeWindow,
 } from './types';
 
 /** Loads and compiles every rule file in `dir`; throws AppError RULES_INVALID listing all problems. */
 export async function loadRules(dir: string): Promise<RuleSet> {
   const result = await compileDir(dir);
   if ('ruleSet' in result) return result.ruleSet;
-  const [first, ...rest] = result.problems;
-  const more = rest.length > 0 ? `, and ${rest.length} more` : '';
-  throw new AppError('RULES_INVALID', `${formatProblem(first!)}${more}`, {
-    details: { problems: result.problems },
-  });
+  throw rulesInvalid(result.problems);
 }
 
 /** Every problem in `dir`'s rule files, [] when they are valid. Never throws for bad content. */
@@ -45,10 +47,8 @@ export async function checkRules(dir: string): Promise<RuleProblem[]> {
   return 'ruleSet' in result ? [] : result.problems;
 }
 
-async function compileDir(dir: string): Promise<{ ruleSet: RuleSet } | { problems: RuleProblem[] }> {
-  const read = await readRuleFiles(dir);
-  if (read.files.length === 0) return { problems: read.problems };
-  const compiled = compileRules(read.files);
-  if (compiled.ok && read.problems.length === 0) return { ruleSet: compiled.ruleSet };
-  return { problems: [...read.problems, ...(compiled.ok ? [] : compiled.problems)] };
+function rulesInvalid(problems: RuleProblem[]): AppError {
+  const [first, ...rest] = problems;
+  const more = rest.length > 0 ? `, and ${rest.length} more` : '';
+  return new AppError('RULES_INVALID', `${formatProblem(first!)}${more}`, { details: { problems } });
 }

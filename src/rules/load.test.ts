@@ -170,7 +170,12 @@ describe('the shipped rules/ directory', () => {
     expect(rules.files.map((f) => f.replace(`${shipped}/`, ''))).toEqual([
       '00-defaults.yml',
       '50-example.yml',
+      '80-rollback.yml',
     ]);
+    expect(rules.targets.map((t) => t.name)).toEqual(['example-webhook']);
+    expect(rules.roles.map((r) => r.name)).toEqual(['example-deployers']);
+    expect(rules.windows.map((w) => w.label)).toEqual(['business-hours']);
+    expect(rules.maintenance.map((m) => m.name)).toEqual(['example-db-upgrade']);
   });
 
   test('routes the firing-3-alerts fixture: critical in prod -> P1 in #alerts-critical, warning -> P2', async () => {

@@ -6,8 +6,8 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RuleFile } from './compile';
-import type { RuleProblem } from './types';
+import { compileRules, digestOf, type RuleFile } from './compile';
+import type { RuleProblem, RuleSet } from './types';
 
 const RULE_FILE = /\.ya?ml$/;
 
@@ -63,6 +63,21 @@ export async function readRuleFiles(dir: string): Promise<ReadResult> {
     }
   }
   return { files, problems };
+}
+
+/**
+ * Reads and compiles `dir`: the RuleSet, or every problem. `digest` is over what was read, valid or not, so a
+ * reload can tell an unchanged invalid directory from a new one.
+ */
+export async function compileDir(
+  dir: string,
+): Promise<{ ruleSet: RuleSet } | { problems: RuleProblem[]; digest: string }> {
+  const read = await readRuleFiles(dir);
+  const digest = digestOf(read.files);
+  if (read.files.length === 0) return { problems: read.problems, digest };
+  const compiled = compileRules(read.files);
+  if (compiled.ok && read.problems.length === 0) return { ruleSet: compiled.ruleSet };
+  return { problems: [...read.problems, ...(compiled.ok ? [] : compiled.problems)], digest };
 }
 
 async function isFileTarget(path: string): Promise<boolean> {

@@ -4,7 +4,7 @@
  */
 import { type Document, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
 import type { z } from 'zod';
-import { MAX_WEIGHT } from './schema';
+import { MAX_WEIGHT } from './schema-fields';
 import type { RuleProblem, SourcePosition } from './types';
 
 type Path = readonly PropertyKey[];
@@ -56,7 +56,7 @@ export function offsetOf(ctx: FileContext, path: Path): number {
   return 0;
 }
 
-function valueAt(value: unknown, path: Path): unknown {
+export function valueAt(value: unknown, path: Path): unknown {
   let v = value;
   for (const seg of path) {
     if (v === null || typeof v !== 'object') return undefined;
@@ -65,12 +65,23 @@ function valueAt(value: unknown, path: Path): unknown {
   return v;
 }
 
-/** "rule "db-down": " for anything under rules[i], so the operator knows which rule to fix. */
-function rulePrefix(ctx: FileContext, path: Path): { prefix: string; rest: Path } {
-  if (path[0] !== 'rules' || typeof path[1] !== 'number') return { prefix: '', rest: path };
-  const name = valueAt(ctx.value, ['rules', path[1], 'name']);
+/** What the entries of each top-level list are called in messages. */
+const ENTRY_KINDS: Record<string, string> = {
+  rules: 'rule',
+  windows: 'window',
+  maintenance: 'maintenance',
+  targets: 'target',
+  roles: 'role',
+  tests: 'test',
+};
+
+/** "rule "db-down": " for anything under rules[i] (and likewise targets, windows…), to name what to fix. */
+export function entryPrefix(value: unknown, path: Path): { prefix: string; rest: Path } {
+  const kind = ENTRY_KINDS[String(path[0])];
+  if (!kind || typeof path[1] !== 'number') return { prefix: '', rest: path };
+  const name = valueAt(value, [path[0]!, path[1], 'name']);
   const label = typeof name === 'string' && name.trim() !== '' ? `"${name.trim()}"` : `#${path[1] + 1}`;
-  return { prefix: `rule ${label}: `, rest: path.slice(2) };
+  return { prefix: `${kind} ${label}: `, rest: path.slice(2) };
 }
 
 function fieldName(path: Path): string {
@@ -86,6 +97,7 @@ const EXPECTED: Record<string, string> = {
   boolean: 'true or false',
   array: 'a list',
   object: 'a mapping (key: value)',
+  record: 'a mapping (key: value)',
 };
 
 function describeValue(v: unknown): string {
@@ -98,7 +110,7 @@ function describeValue(v: unknown): string {
 }
 
 /** The closest allowed key by edit distance, when it is close enough to be a likely typo. */
-function suggest(key: string, allowed: readonly string[]): string | undefined {
+export function suggest(key: string, allowed: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
   for (const candidate of allowed) {
@@ -124,15 +136,17 @@ function editDistance(a: string, b: string): number {
 export function issueToProblems(
   ctx: FileContext,
   issue: z.core.$ZodIssue,
-  allowedKeys: (path: Path) => readonly string[],
+  allowedKeys: (path: Path, root: unknown) => readonly string[],
 ): RuleProblem[] {
   const path = issue.path as Path;
-  const { prefix, rest } = rulePrefix(ctx, path);
+  const { prefix, rest } = entryPrefix(ctx.value, path);
   const field = fieldName(rest);
+  const found = valueAt(ctx.value, path);
   const at = (message: string) => [problemAt(ctx, offsetOf(ctx, path), `${prefix}${message}`)];
+  const subject = field ? `"${field}" ` : '';
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const allowed = allowedKeys(path);
+      const allowed = allowedKeys(path, ctx.value);
       return issue.keys.map((key) => {
         const { key: keyNode } = nodeAt(ctx.doc, [...path, key]);
         const hint = suggest(key, allowed);
@@ -142,30 +156,80 @@ export function issueToProblems(
       });
     }
     case 'invalid_type': {
-      const found = valueAt(ctx.value, path);
       const expected = EXPECTED[issue.expected] ?? issue.expected;
       if (found === undefined) return at(`missing required field "${field}" (${expected})`);
-      return at(`${field ? `"${field}" ` : ''}must be ${expected}, not ${describeValue(found)}`);
+      return at(`${subject}must be ${expected}, not ${describeValue(found)}`);
+    }
+    case 'invalid_value':
+      return at(oneOf(field, issue.values, found));
+    case 'invalid_union': {
+      if ('discriminator' in issue && issue.discriminator) {
+        return at(oneOf(field, (issue as { options?: unknown[] }).options ?? [], found));
+      }
+      const expected = issue.errors
+        .map((errs) => errs.find((e) => e.code === 'invalid_type' && e.path.length === 0))
+        .map((e) => (e?.code === 'invalid_type' ? (EXPECTED[e.expected] ?? e.expected) : undefined));
+      if (expected.every((e) => e !== undefined)) {
+        return at(`${subject}must be ${expected.join(' or ')}, not ${describeValue(found)}`);
+      }
+      return at(`${subject}is invalid: ${issue.message}`);
+    }
+    case 'invalid_format':
+      if (issue.format === 'url')
+        return at(`${subject}must be a URL (https://…), not ${describeValue(found)}`);
+      return at(
+        issue.message.startsWith('must')
+          ? `${subject}${issue.message}`
+          : `${field ? `"${field}": ` : ''}${issue.message}`,
+      );
+    case 'invalid_key': {
+      const inner = issue.issues[0]?.message ?? issue.message;
+      const parent = fieldName(rest.slice(0, -1));
+      const { key } = nodeAt(ctx.doc, path);
+      const message = `${prefix}key "${String(path[path.length - 1])}"${parent ? ` in "${parent}"` : ''} ${inner}`;
+      return [problemAt(ctx, key?.range?.[0] ?? offsetOf(ctx, path), message)];
     }
     case 'too_small':
-    case 'too_big': {
-      if (issue.origin === 'string') {
-        return at(
-          issue.code === 'too_small'
-            ? `"${field}" must not be empty`
-            : `"${field}" is too long (at most ${issue.maximum} characters)`,
-        );
-      }
-      if (issue.origin === 'number') {
-        return at(
-          `"${field}" must be between ${-MAX_WEIGHT} and ${MAX_WEIGHT}, not ${describeValue(valueAt(ctx.value, path))}`,
-        );
-      }
-      return at(`"${field}": ${issue.message}`);
-    }
+    case 'too_big':
+      return at(sizeMessage(field, issue, found));
     case 'custom':
       return at(issue.message);
     default:
       return at(field ? `"${field}": ${issue.message}` : issue.message);
   }
+}
+
+function oneOf(field: string, values: readonly unknown[], found: unknown): string {
+  const list = values.map((v) => JSON.stringify(v)).join(', ');
+  if (found === undefined) return `missing required field "${field}" (one of ${list})`;
+  return `"${field}" must be one of ${list}, not ${describeValue(found)}`;
+}
+
+function sizeMessage(
+  field: string,
+  issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig,
+  found: unknown,
+): string {
+  const small = issue.code === 'too_small';
+  if (issue.origin === 'string') {
+    return small
+      ? `"${field}" must not be empty`
+      : `"${field}" is too long (at most ${issue.maximum} characters)`;
+  }
+  if (issue.origin === 'number') {
+    const bound = Number(
+      small ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum,
+    );
+    if (Math.abs(bound) === MAX_WEIGHT) {
+      return `"${field}" must be between ${-MAX_WEIGHT} and ${MAX_WEIGHT}, not ${describeValue(found)}`;
+    }
+    const strict = issue.inclusive === false;
+    const relation = small ? (strict ? 'greater than' : 'at least') : strict ? 'less than' : 'at most';
+    return `"${field}" must be ${relation} ${bound}, not ${describeValue(found)}`;
+  }
+  if (issue.origin === 'array' && small) {
+    const min = Number((issue as z.core.$ZodIssueTooSmall).minimum);
+    return `"${field}" must have at least ${min} ${min === 1 ? 'entry' : 'entries'}`;
+  }
+  return `"${field}": ${issue.message}`;
 }

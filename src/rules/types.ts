@@ -1,4 +1,5 @@
 import type { Priority } from '../domain/alert';
+import type { RoleConfig, RollbackTargetConfig } from '../rollback/config-schema';
 import type { Matcher } from './matcher';
 
 /**
@@ -24,14 +25,24 @@ export interface Thresholds {
   P3: number;
 }
 
+/** Base weights for one label: the alert's value of `label` adds `values.get(value)` (absent reads as ""). */
+export interface LabelWeights {
+  label: string;
+  values: ReadonlyMap<string, number>;
+}
+
 /** The `defaults:` block after merging with the built-in defaults. */
 export interface RoutingDefaults {
   channel: string;
+  /** Channel per (final) priority, used when no applied rule names a channel; before `channel`. */
+  channels: Readonly<Partial<Record<Priority, string>>>;
   thresholds: Thresholds;
   /** Slack mention strings ("<@U…>", "<!subteam^S…>", "<!here>") pinged for every alert of a priority. */
   mentions: Readonly<Record<Priority, readonly string[]>>;
   /** false: the alert is recorded and shown in digests only; nobody is pinged. */
   notify: Readonly<Record<Priority, boolean>>;
+  /** Added to every alert's score before any rule, in the order written. */
+  labelWeights: readonly LabelWeights[];
 }
 
 /** Where something was written, so tools such as `mogo rules test` can point back at it. */
@@ -41,21 +52,82 @@ export interface SourcePosition {
   column: number;
 }
 
+/**
+ * A recurring weekly time window in a named time zone, compared on the local wall clock, so it follows
+ * daylight-saving changes. `from` is inclusive and `to` exclusive; `to <= from` spans midnight, and then the
+ * window belongs to the day it starts on.
+ */
+export interface TimeWindow {
+  /** The name under `windows:`; undefined for a window written inline in a rule. */
+  name: string | undefined;
+  /** Bit d set: local weekday d (0 = Sunday … 6 = Saturday) is in the window. */
+  days: number;
+  /** Minutes after local midnight, 0…1439. */
+  from: number;
+  /** Minutes after local midnight, 1…1440 (1440 = "24:00", the end of the day). */
+  to: number;
+  /** IANA name, e.g. "Europe/Berlin". */
+  timeZone: string;
+  /** Short text for explanations: `business-hours` or `mon-fri 09:00-18:00 Europe/Berlin`. */
+  label: string;
+}
+
+/** A rule applies only inside (or only outside) its window. */
+export interface RuleWindow {
+  inside: boolean;
+  window: TimeWindow;
+}
+
+/** Extra weight for an applied rule while the alert has fired long enough or re-fired often enough. */
+export interface Boost {
+  weight: number;
+  /** The alert's startsAt must be at least this long before `at`. */
+  firingForMs: number | undefined;
+  /** The alert must have re-fired at least this often (routeAlert's `history.refires`). */
+  refires: number | undefined;
+  /** "firing ≥ 30m", "re-fired ≥ 3 times". */
+  label: string;
+}
+
 export interface CompiledRule {
   name: string;
   /** All must match; empty matches every alert. Regexes are compiled once, here. */
   matchers: readonly Matcher[];
   weight: number;
+  /** Applied to the whole score after every weight is summed; 1 when not set. */
+  multiply: number;
+  when: RuleWindow | undefined;
+  boost: Boost | undefined;
   channel: string | undefined;
   mentions: readonly string[];
-  /** false: stop evaluating further rules once this one matches. */
+  /** Overrides `defaults.notify` when this is the first applied rule that sets it. */
+  notify: boolean | undefined;
+  /** A name declared under `targets:`. */
+  rollbackTarget: string | undefined;
+  /** false: stop evaluating further rules once this one applies. */
   continue: boolean;
+  source: SourcePosition;
+}
+
+/** While active, matching alerts are held (recorded, never posted) or downgraded by some priorities. */
+export interface Maintenance {
+  name: string;
+  matchers: readonly Matcher[];
+  /** Epoch milliseconds: start inclusive, end exclusive; both undefined when `window` is set. */
+  start: number | undefined;
+  end: number | undefined;
+  /** A recurring maintenance window instead of start/end. */
+  window: TimeWindow | undefined;
+  action: 'hold' | 'downgrade';
+  /** Priorities to move towards P4 (1…3); 0 for hold. */
+  downgradeBy: number;
+  reason: string | undefined;
   source: SourcePosition;
 }
 
 /**
  * Every rule file of a directory, validated, merged in file-name order and compiled. Immutable: a reload
- * builds a new RuleSet, and `digest` tells whether anything changed.
+ * builds a new RuleSet and swaps it in whole, and `digest` tells whether anything changed.
  */
 export interface RuleSet {
   /** sha256 (hex) over each file's name and content, in load order. */
@@ -64,11 +136,20 @@ export interface RuleSet {
   files: string[];
   defaults: RoutingDefaults;
   rules: readonly CompiledRule[];
+  /** The named windows (`windows:` of every file), in load order. */
+  windows: readonly TimeWindow[];
+  maintenance: readonly Maintenance[];
+  /** Rollback targets (`targets:` of every file), names unique across files, in load order. */
+  targets: readonly RollbackTargetConfig[];
+  /** Roles (`roles:` of every file), names unique across files, in load order. */
+  roles: readonly RoleConfig[];
 }
 
 export const BUILTIN_DEFAULTS: RoutingDefaults = Object.freeze({
   channel: '#alerts',
+  channels: Object.freeze({}),
   thresholds: Object.freeze({ P1: 100, P2: 50, P3: 20 }),
   mentions: Object.freeze({ P1: [], P2: [], P3: [], P4: [] }),
   notify: Object.freeze({ P1: true, P2: true, P3: true, P4: false }),
+  labelWeights: Object.freeze([]),
 });
