@@ -134,7 +134,7 @@ export async function startBot(env: Record<string, string>, opts: StartBotOption
   };
 
   try {
-    await waitForHttpOk(`${url}/readyz`, opts.readyTimeoutMs ?? 15_000, () => exited);
+    await waitForHttpOk(`${url}/readyz`, opts.readyTimeoutMs ?? 60_000, () => exited);
   } catch (err) {
     await stop('SIGKILL');
     throw new Error(`${(err as Error).message} (exit code ${exitCode})\n${tail()}`);
