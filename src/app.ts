@@ -5,29 +5,52 @@ import type { Config } from './config';
 import { sendError, sendJson } from './http/respond';
 import { type RulesProvider, receiveNotification } from './incidents/receive-notification';
 import { createRenderWorker, type RenderWorker } from './incidents/render-worker';
+import {
+  DEFAULT_ROLLBACK_OPTIONS,
+  findTarget,
+  type RollbackDeps,
+  type RollbackOptions,
+} from './incidents/rollback/deps';
+import { createRollbackRunner, type RollbackRunner } from './incidents/rollback/runner';
+import { sweepRollbacks } from './incidents/rollback/sweep';
 import { createWebhookRoute } from './ingest/webhook-route';
+import { scheduleRollbackSweep } from './jobs/rollback-sweep';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
-import type { AlertStore, AuditLog, Chat, Clock, Locks } from './ports';
+import type { AlertStore, AuditLog, Chat, Clock, Directory, Locks, RollbackStore } from './ports';
+import type { RollbackTargetConfig } from './rollback/config-schema';
+import type { Deployer } from './rollback/deployer';
+import { createCachedDirectory, createStaticDirectory } from './rollback/directory';
 import { registerAlertButtons } from './slack/actions/alert-buttons';
+import { registerRollbackActions } from './slack/actions/rollback-actions';
 import { renderAlertGroup } from './slack/blocks/alert-group';
 import { boltLogger } from './slack/bolt-logger';
 import { createLoggingChat, createSlackChat } from './slack/chat';
 import { registerIncidentCommand } from './slack/commands/incident';
+import { createSlackDirectory } from './slack/directory';
 import { SlackHttpReceiver } from './slack/receiver';
 
 export interface AppDeps {
-  config: Pick<Config, 'slack' | 'webhook'>;
+  config: Pick<Config, 'slack' | 'webhook' | 'rollback'>;
   logger: Logger;
   alerts: AlertStore;
   audit: AuditLog;
   locks: Locks;
   rules: RulesProvider;
   clock: Clock;
+  rollbacks: RollbackStore;
+  /** The backend of a rollback target; built in the composition root, where secrets come from the environment. */
+  deployerFor: (target: RollbackTargetConfig) => Deployer;
   /** Resolves when storage answers; /readyz uses it. */
   ping: () => Promise<void>;
   /** Override the Slack adapter (tests); by default built from config.slack. */
   chat?: Chat;
+  /** Override Slack user-group lookups (tests); by default usergroups.users.list, cached for 60 s. */
+  directory?: Directory;
+  /** Override rollback timings (tests); approval TTL and timeout come from config.rollback. */
+  rollbackOptions?: Partial<RollbackOptions>;
+  /** Cron expression of the rollback sweep (default every 15 s); false: only at start-up (tests sweep by hand). */
+  rollbackSweep?: string | false;
   metrics?: Metrics;
 }
 
@@ -36,6 +59,11 @@ export interface MogoApp {
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   worker: RenderWorker;
   metrics: Metrics;
+  rollbacks: {
+    runner: RollbackRunner;
+    /** Expires unapproved requests and reports rollbacks whose process is gone (also runs on a schedule). */
+    sweep(): Promise<{ expired: number; interrupted: number }>;
+  };
   /** Starts background work (render worker, Socket Mode connection); the caller owns listen(). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -46,18 +74,49 @@ export function createApp(deps: AppDeps): MogoApp {
   const { config, logger, clock } = deps;
   const metrics = deps.metrics ?? createMetrics();
   const mode = config.slack.mode;
-  const chat =
-    deps.chat ?? (mode === 'local' ? createLoggingChat(logger) : createSlackChat(slackClient(config)));
+  const client = mode === 'local' ? undefined : slackClient(config);
+  const chat = deps.chat ?? (client ? createSlackChat(client) : createLoggingChat(logger));
 
   const worker = createRenderWorker({
     alerts: deps.alerts,
     audit: deps.audit,
     chat,
     locks: deps.locks,
-    render: (g) => renderAlertGroup(g),
+    render: async (g) =>
+      renderAlertGroup(g, {
+        rollback: {
+          available: findTarget(deps, g.routing.rollbackTarget) !== undefined,
+          latest: await deps.rollbacks.latestForGroup(g.id),
+        },
+      }),
     logger,
     metrics: metrics.renderHooks,
   });
+
+  const rollback: RollbackDeps = {
+    alerts: deps.alerts,
+    rollbacks: deps.rollbacks,
+    audit: deps.audit,
+    chat,
+    directory:
+      deps.directory ??
+      (client ? createCachedDirectory(createSlackDirectory(client)) : createStaticDirectory()),
+    rules: deps.rules,
+    clock,
+    deployerFor: deps.deployerFor,
+    logger,
+    onChanged: () => worker.kick(),
+    metrics: metrics.rollbackHooks,
+    options: {
+      ...DEFAULT_ROLLBACK_OPTIONS,
+      approvalTtlMs: config.rollback.approvalTtlMs,
+      timeoutMs: config.rollback.timeoutMs,
+      ...deps.rollbackOptions,
+    },
+  };
+  const runner = createRollbackRunner(rollback);
+  const sweep = () => sweepRollbacks(rollback, runner);
+  let sweepJob: ReturnType<typeof scheduleRollbackSweep> | undefined;
 
   const webhook = createWebhookRoute({
     auth: { token: config.webhook.token, loopbackOnly: !config.webhook.allowUnauthenticated },
@@ -84,6 +143,7 @@ export function createApp(deps: AppDeps): MogoApp {
     });
     const actionDeps = { alerts: deps.alerts, clock, chat, logger, metrics, onChanged: () => worker.kick() };
     registerAlertButtons(bolt, actionDeps);
+    registerRollbackActions(bolt, { rollback, runner, metrics });
     registerIncidentCommand(bolt, { alerts: deps.alerts, logger });
     bolt.error(async (err) => {
       logger.error({ err }, 'unhandled Slack listener error');
@@ -131,12 +191,20 @@ export function createApp(deps: AppDeps): MogoApp {
     handler,
     worker,
     metrics,
+    rollbacks: { runner, sweep },
     async start() {
       worker.start();
+      // Start-up recovery: a rollback left running by a crashed or restarted process is reported now.
+      await sweep().catch((err) =>
+        logger.error({ err }, 'rollback start-up check failed; the schedule retries'),
+      );
+      if (deps.rollbackSweep !== false) sweepJob = scheduleRollbackSweep(sweep, logger, deps.rollbackSweep);
       if (bolt && mode === 'socket') await bolt.start();
     },
     async stop() {
       if (bolt && mode === 'socket') await bolt.stop();
+      await sweepJob?.stop();
+      await runner.stop();
       await worker.stop();
     },
   };

@@ -54,6 +54,18 @@ const EnvSchema = z.object({
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
   RULES_DIR: z.string().default('./rules'),
+  ROLLBACK_APPROVAL_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(24 * 3600)
+    .default(15 * 60),
+  ROLLBACK_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(6 * 3600)
+    .default(30 * 60),
 });
 
 export type SlackMode = 'local' | 'http' | 'socket';
@@ -74,6 +86,12 @@ export interface Config {
   redisUrl: string | undefined;
   webhook: { token: string | undefined; allowUnauthenticated: boolean; bodyLimit: number };
   rulesDir: string;
+  rollback: {
+    /** How long a request waiting for approval (two-person rule) stays open. */
+    approvalTtlMs: number;
+    /** How long mogo waits for a backend's rollback() before it reports a timeout. */
+    timeoutMs: number;
+  };
 }
 
 export interface ConfigProblem {
@@ -135,6 +153,10 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       bodyLimit: e.WEBHOOK_BODY_LIMIT,
     },
     rulesDir: e.RULES_DIR,
+    rollback: {
+      approvalTtlMs: e.ROLLBACK_APPROVAL_TTL_SECONDS * 1000,
+      timeoutMs: e.ROLLBACK_TIMEOUT_SECONDS * 1000,
+    },
   };
   return deepFreeze(config);
 }

@@ -3,7 +3,11 @@ import { createApp } from './app';
 import { type Config, loadConfig } from './config';
 import { isAppError } from './errors';
 import { createLogger, type Logger } from './logger';
-import { formatProblem, loadRules, type RuleProblem } from './rules';
+import { createMetrics } from './metrics';
+import { createDeployer, requiredSecrets } from './rollback/backends';
+import type { RollbackTargetConfig } from './rollback/config-schema';
+import type { Deployer } from './rollback/deployer';
+import { createRulesReloader, formatProblem, loadRules, type RuleProblem } from './rules';
 import { openStorage } from './store';
 
 export interface Running {
@@ -19,11 +23,14 @@ export interface Running {
 export async function serve(env: Record<string, string | undefined>): Promise<Running> {
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel);
-  const rules = await loadRules(config.rulesDir).catch((e) => {
+  const initialRules = await loadRules(config.rulesDir).catch((e) => {
     if (isAppError(e) && e.code === 'RULES_INVALID') logRuleProblems(logger, config.rulesDir, e.details);
     throw e;
   });
-  logger.info({ rulesDir: config.rulesDir, files: rules.files, digest: rules.digest }, 'rules loaded');
+  logger.info(
+    { rulesDir: config.rulesDir, files: initialRules.files, digest: initialRules.digest },
+    'rules loaded',
+  );
 
   const storage = await openStorage({
     databaseUrl: config.databaseUrl,
@@ -32,6 +39,14 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
     logger,
   });
   announceMode(logger, config, storage.kind);
+  const metrics = createMetrics();
+  const rules = createRulesReloader({
+    dir: config.rulesDir,
+    initial: initialRules,
+    logger,
+    audit: storage.audit,
+    metrics: metrics.rulesHooks,
+  });
 
   const app = createApp({
     config,
@@ -39,7 +54,10 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
     alerts: storage.alerts,
     audit: storage.audit,
     locks: storage.locks,
-    rules: { current: () => rules },
+    rollbacks: storage.rollbacks,
+    deployerFor: deployersFrom(env, logger, initialRules.targets),
+    rules,
+    metrics,
     clock: { now: () => new Date() },
     ping: async () => {
       await storage.db.query('select 1');
@@ -55,11 +73,16 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, host: config.host ?? '(all interfaces)' }, `mogo listening on port ${port}`);
   await app.start();
+  rules.start();
+  const reloadOnHup = () => void rules.reload('SIGHUP');
+  process.on('SIGHUP', reloadOnHup);
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       logger.info('shutting down: no new requests, draining work');
+      process.off('SIGHUP', reloadOnHup);
+      await rules.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.stop();
       await storage.close();
@@ -68,6 +91,32 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
     return stopping;
   };
   return { server, config, stop };
+}
+
+/**
+ * Rollback backends get their secrets from the environment, here and only here. One deployer per target
+ * config: a rules reload makes new target objects, and so new deployers. Targets whose secrets are missing
+ * are named at start-up (their dialogs would say so too).
+ */
+function deployersFrom(
+  env: Record<string, string | undefined>,
+  logger: Logger,
+  targets: readonly RollbackTargetConfig[],
+) {
+  for (const t of targets) {
+    const missing = requiredSecrets(t).filter((name) => !env[name]);
+    if (missing.length > 0)
+      logger.warn({ target: t.name, missing }, `rollback target ${t.name}: ${missing.join(', ')} not set`);
+  }
+  const built = new WeakMap<RollbackTargetConfig, Deployer>();
+  return (target: RollbackTargetConfig): Deployer => {
+    let deployer = built.get(target);
+    if (!deployer) {
+      deployer = createDeployer(target, { secrets: (name) => env[name], logger });
+      built.set(target, deployer);
+    }
+    return deployer;
+  };
 }
 
 function announceMode(logger: Logger, config: Readonly<Config>, kind: { db: string; state: string }) {

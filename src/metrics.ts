@@ -34,6 +34,31 @@ export function createMetrics() {
     labelNames: ['action'] as const,
     registers: [registry],
   });
+  const rollbackDecisions = new Counter({
+    name: 'mogo_rollback_decisions_total',
+    help: 'Rollback requests by decision: requested, approved, denied, busy, cancelled, expired',
+    labelNames: ['decision'] as const,
+    registers: [registry],
+  });
+  const rollbacks = new Counter({
+    name: 'mogo_rollbacks_total',
+    help: 'Rollbacks that ran, by backend and result: succeeded, failed, interrupted',
+    labelNames: ['backend', 'result'] as const,
+    registers: [registry],
+  });
+  const rollbackDuration = new Histogram({
+    name: 'mogo_rollback_duration_seconds',
+    help: 'Time from start to result of a rollback, by backend and result',
+    labelNames: ['backend', 'result'] as const,
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800],
+    registers: [registry],
+  });
+  const rulesReloads = new Counter({
+    name: 'mogo_rules_reloads_total',
+    help: 'Rule reloads (file change or SIGHUP) that changed the rules in force (ok) or were rejected',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     webhookRequests,
@@ -41,6 +66,20 @@ export function createMetrics() {
     slackMessages,
     slackFailures,
     interactions,
+    rollbackDecisions,
+    rollbacks,
+    rollbackDuration,
+    /** Adapter for the rollback use cases' narrow metrics hook. */
+    rollbackHooks: {
+      decided: (decision: string) => rollbackDecisions.inc({ decision }),
+      finished: (backend: string, result: string, seconds: number) => {
+        rollbacks.inc({ backend, result });
+        rollbackDuration.observe({ backend, result }, seconds);
+      },
+    },
+    rulesReloads,
+    /** Adapter for the rules reloader's narrow metrics hook. */
+    rulesHooks: { reloaded: (result: 'ok' | 'rejected') => rulesReloads.inc({ result }) },
     /** Adapter for the render worker's narrow metrics hook. */
     renderHooks: {
       notified: (kind: 'posted' | 'updated') => slackMessages.inc({ kind }),

@@ -38,27 +38,6 @@ export function unacknowledgeGroup(deps: ActionDeps, groupId: string, user: stri
   });
 }
 
-/**
- * Records a rollback request. The rollback issue makes this run a real backend behind roles, a lock and
- * approval; for now it is recorded and shown on the message, nothing more.
- */
-export function requestRollback(deps: ActionDeps, groupId: string, user: string): Promise<ActionOutcome> {
-  return changeGroup(deps, groupId, (g) => ({
-    next: {
-      ...g,
-      rollbackRequests: [...g.rollbackRequests, { by: user, at: deps.clock.now().toISOString() }],
-    },
-    audit: [
-      {
-        actor: user,
-        action: 'rollback.requested',
-        subject: `group:${g.id}`,
-        details: { ...detailsOf(g), service: g.commonLabels.service ?? g.commonLabels.job ?? null },
-      },
-    ],
-  }));
-}
-
 type Decide = Parameters<AlertStore['mutateGroup']>[1];
 
 async function changeGroup(

@@ -9,7 +9,8 @@ export interface RenderWorkerDeps {
   audit: AuditLog;
   chat: Chat;
   locks: Locks;
-  render: (group: AlertGroup) => ChatMessage;
+  /** May look things up (the group's rollback state), hence possibly async. */
+  render: (group: AlertGroup) => ChatMessage | Promise<ChatMessage>;
   logger: Logger;
   metrics?: { notified(kind: 'posted' | 'updated'): void; failed(code: string): void };
 }
@@ -122,7 +123,7 @@ export function createRenderWorker(deps: RenderWorkerDeps, opts: RenderWorkerOpt
     const existing = await deps.alerts.getMessage(group.id);
     if (existing) {
       if (existing.renderedVersion >= group.version) return 'done';
-      await deps.chat.update(existing, deps.render(group));
+      await deps.chat.update(existing, await deps.render(group));
       await deps.alerts.saveMessage(group.id, existing, group.version);
       notified(group, existing, 'updated');
       return 'done';
@@ -131,7 +132,7 @@ export function createRenderWorker(deps: RenderWorkerDeps, opts: RenderWorkerOpt
     if (!(await deps.alerts.claimMessage(group.id, leaseMs))) return 'retry';
     let ref: Awaited<ReturnType<Chat['post']>>;
     try {
-      ref = await deps.chat.post(group.routing.channel, deps.render(group));
+      ref = await deps.chat.post(group.routing.channel, await deps.render(group));
     } catch (e) {
       await deps.alerts.releaseClaim(group.id);
       throw e;

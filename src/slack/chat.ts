@@ -100,6 +100,16 @@ export function createSlackChat(client: WebClient): Chat {
         client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text }),
       );
     },
+    async openView(triggerId, view) {
+      const r = await call('views.open', () =>
+        client.views.open({ trigger_id: triggerId, view: view as never }),
+      );
+      if (!r.view?.id) throw new AppError('SLACK_REQUEST_FAILED', 'views.open: no view id');
+      return { viewId: r.view.id };
+    },
+    async updateView(viewId, view) {
+      await call('views.update', () => client.views.update({ view_id: viewId, view: view as never }));
+    },
   };
 }
 
@@ -125,6 +135,14 @@ export function createLoggingChat(logger: Logger): Chat {
     },
     async reply(ref, text) {
       log.info({ ...ref, text }, 'would reply in Slack thread');
+    },
+    async openView(triggerId, view) {
+      const viewId = `VLOCAL${++seq}`;
+      log.info({ triggerId, viewId, view }, 'would open Slack modal');
+      return { viewId };
+    },
+    async updateView(viewId, view) {
+      log.info({ viewId, view }, 'would update Slack modal');
     },
   };
 }

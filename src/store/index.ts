@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type Redis from 'ioredis';
 import type { Logger } from '../logger';
-import type { AlertStore, Locks } from '../ports';
+import type { AlertStore, Locks, RollbackStore } from '../ports';
 import type { Db } from './db';
 import { createPgliteDb } from './embedded/pglite-db';
 import { createMemoryLocks } from './memory/memory-locks';
@@ -11,6 +11,7 @@ import { connectRedis } from './redis/connect';
 import { createRedisLocks } from './redis/redis-locks';
 import { createSqlAlertStore } from './sql-alert-store';
 import { createSqlAuditLog, type SqlAuditLog } from './sql-audit-log';
+import { createSqlRollbackStore } from './sql-rollback-store';
 
 export interface StorageOptions {
   /** PostgreSQL URL; without it an embedded PGlite database lives in `dataDir`. */
@@ -27,6 +28,7 @@ export interface Storage {
   db: Db;
   alerts: AlertStore;
   audit: SqlAuditLog;
+  rollbacks: RollbackStore;
   locks: Locks;
   kind: { db: 'postgres' | 'embedded'; state: 'redis' | 'memory' };
   /** Flushes the audit log, then closes Redis and the database. */
@@ -80,6 +82,7 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
       db,
       alerts: createSqlAlertStore(db),
       audit,
+      rollbacks: createSqlRollbackStore(db),
       locks: redis
         ? createRedisLocks(redis, { prefix: `${opts.redisPrefix ?? 'mogo:'}lock:` })
         : createMemoryLocks(),

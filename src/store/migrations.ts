@@ -69,6 +69,38 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX render_jobs_due_idx ON render_jobs (due_at)',
     ],
   },
+  {
+    version: 3,
+    name: 'rollbacks',
+    statements: [
+      `CREATE TABLE rollbacks (
+        id text PRIMARY KEY,
+        group_id text NOT NULL,
+        target text NOT NULL,
+        backend text NOT NULL,
+        environment text NOT NULL,
+        requested_by text NOT NULL,
+        approved_by text,
+        cancelled_by text,
+        state text NOT NULL CHECK (state IN
+          ('pending', 'approved', 'running', 'succeeded', 'failed', 'denied', 'expired', 'interrupted')),
+        requested_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        expires_at timestamptz,
+        started_at timestamptz,
+        finished_at timestamptz,
+        heartbeat_at timestamptz,
+        plan text,
+        summary text,
+        details jsonb NOT NULL DEFAULT '{}'
+      )`,
+      // one rollback at a time per target, across double clicks and replicas: the database says who won
+      `CREATE UNIQUE INDEX rollbacks_one_active_per_target ON rollbacks (target)
+        WHERE state IN ('pending', 'approved', 'running')`,
+      'CREATE INDEX rollbacks_group_idx ON rollbacks (group_id, requested_at)',
+      'CREATE INDEX rollbacks_state_idx ON rollbacks (state, expires_at)',
+    ],
+  },
 ];
 
 /** Arbitrary constant namespacing mogo's advisory locks; the second key is the schema, so schemas don't wait. */

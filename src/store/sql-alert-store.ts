@@ -16,6 +16,29 @@ interface GroupRow {
 
 const toGroup = (row: GroupRow): AlertGroup => ({ ...row.state, version: row.version });
 
+/** Queues (or re-arms) the render job of a group inside the caller's transaction. */
+async function queueRender(q: Queryable, groupId: string, now: string | null): Promise<void> {
+  await q.query(
+    `INSERT INTO render_jobs (group_id, seq, attempts, due_at) VALUES ($2, nextval('render_job_seq'), 0, ${NOW})
+     ON CONFLICT (group_id) DO UPDATE
+     SET seq = nextval('render_job_seq'), attempts = 0, due_at = excluded.due_at`,
+    [now, groupId],
+  );
+}
+
+/**
+ * Something the group's message shows changed outside the group's own state (a rollback request): bump the
+ * version so the render worker updates the message, and queue the render, inside the caller's transaction.
+ * A group that does not exist is left alone.
+ */
+export async function touchGroup(q: Queryable, groupId: string, now: string | null): Promise<void> {
+  const { rows } = await q.query(
+    `UPDATE alert_groups SET version = version + 1, updated_at = ${NOW} WHERE id = $2 RETURNING id`,
+    [now, groupId],
+  );
+  if (rows.length > 0) await queueRender(q, groupId, now);
+}
+
 /**
  * AlertStore on plain SQL, identical on PostgreSQL and PGlite. Time comes from the database (one clock for
  * every replica) unless a clock is injected, in which case it is used for every timestamp.
@@ -64,12 +87,7 @@ export function createSqlAlertStore(db: Db, clock?: Clock): AlertStore {
           const group = await save(q, current, change, groupKey);
           if (!group) continue;
           await appendAuditRows(q, change.audit);
-          await q.query(
-            `INSERT INTO render_jobs (group_id, seq, attempts, due_at) VALUES ($2, nextval('render_job_seq'), 0, ${NOW})
-             ON CONFLICT (group_id) DO UPDATE
-             SET seq = nextval('render_job_seq'), attempts = 0, due_at = excluded.due_at`,
-            [now(), group.id],
-          );
+          await queueRender(q, group.id, now());
           return { group, changed: true };
         }
         throw new AppError('INTERNAL', `alert group ${groupKey} vanished while being created`);

@@ -40,6 +40,7 @@ const METHODS = new Set([
   'users.info',
   'usergroups.users.list',
   'views.open',
+  'views.update',
 ]);
 
 /** The fake's workspace: method semantics only, no HTTP. */
@@ -107,6 +108,13 @@ export class SlackState {
         if (!str(body.trigger_id)) return fail('invalid_arguments');
         if (typeof body.view !== 'object' || body.view === null) return fail('invalid_arguments');
         return { ok: true, view: { ...(body.view as Body), id: `V${++this.seq}`, team_id: TEAM_ID } };
+      case 'views.update':
+        if (!str(body.view_id) && !str(body.external_id)) return fail('invalid_arguments');
+        if (typeof body.view !== 'object' || body.view === null) return fail('invalid_arguments');
+        return {
+          ok: true,
+          view: { ...(body.view as Body), id: str(body.view_id) ?? `V${++this.seq}`, team_id: TEAM_ID },
+        };
       default:
         return fail('unknown_method');
     }

@@ -3,14 +3,20 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createApp, type MogoApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import { AppError } from '../../src/errors';
+import type { RollbackOptions } from '../../src/incidents/rollback/deps';
 import { createLogger } from '../../src/logger';
-import type { AlertStore, Chat } from '../../src/ports';
+import type { AlertStore, Chat, Clock, Directory, RollbackStore } from '../../src/ports';
+import type { RollbackTargetConfig } from '../../src/rollback/config-schema';
+import type { Deployer } from '../../src/rollback/deployer';
 import { loadRules } from '../../src/rules';
+import type { Db } from '../../src/store/db';
 import { createPgliteDb } from '../../src/store/embedded/pglite-db';
 import { createMemoryLocks } from '../../src/store/memory/memory-locks';
 import { migrate } from '../../src/store/migrations';
 import { createSqlAlertStore } from '../../src/store/sql-alert-store';
 import { createSqlAuditLog, type SqlAuditLog } from '../../src/store/sql-audit-log';
+import { createSqlRollbackStore } from '../../src/store/sql-rollback-store';
 
 export const REPO_RULES = join(__dirname, '../../rules');
 export const WEBHOOK_TOKEN = 'test-webhook-token-0123456789';
@@ -21,6 +27,8 @@ export interface TestApp {
   app: MogoApp;
   alerts: AlertStore;
   audit: SqlAuditLog;
+  rollbacks: RollbackStore;
+  db: Db;
   logs: Record<string, unknown>[];
   close(): Promise<void>;
 }
@@ -35,6 +43,17 @@ export async function startTestApp(
     env?: Record<string, string>;
     wrapAlerts?: (s: AlertStore) => AlertStore;
     chat?: Chat;
+    /** Rule files to load; the repository's rules/ by default. */
+    rulesDir?: string;
+    /** Rollback backends; by default every target fails with ROLLBACK_CONFIG (no backend in this test). */
+    deployerFor?: (target: RollbackTargetConfig) => Deployer;
+    directory?: Directory;
+    rollbackOptions?: Partial<RollbackOptions>;
+    /** The rollback sweep's cron expression; by default none (tests call app.rollbacks.sweep()). */
+    rollbackSweep?: string;
+    clock?: Clock;
+    /** Share a database between apps (a restart); the caller closes it. */
+    db?: Db;
   } = {},
 ): Promise<TestApp> {
   const slackEnv = opts.slackApiUrl
@@ -43,20 +62,26 @@ export async function startTestApp(
   const config = loadConfig({ ALERTMANAGER_TOKEN: WEBHOOK_TOKEN, ...slackEnv, ...opts.env });
   const logs: Record<string, unknown>[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(JSON.parse(line)) });
-  const db = await createPgliteDb();
+  const db = opts.db ?? (await createPgliteDb());
   await migrate(db);
   const store = createSqlAlertStore(db);
+  const rollbacks = createSqlRollbackStore(db);
   const alerts = opts.wrapAlerts ? opts.wrapAlerts(store) : store;
   const audit = createSqlAuditLog(db, { flushIntervalMs: 10, onError: () => {} });
-  const rules = await loadRules(REPO_RULES);
+  const rules = await loadRules(opts.rulesDir ?? REPO_RULES);
   const app = createApp({
     config,
     logger,
     alerts,
     audit,
     locks: createMemoryLocks(),
+    rollbacks,
+    deployerFor: opts.deployerFor ?? noDeployer,
+    ...(opts.directory ? { directory: opts.directory } : {}),
+    ...(opts.rollbackOptions ? { rollbackOptions: opts.rollbackOptions } : {}),
+    rollbackSweep: opts.rollbackSweep ?? false,
     rules: { current: () => rules },
-    clock: { now: () => new Date() },
+    clock: opts.clock ?? { now: () => new Date() },
     ping: async () => void (await db.query('select 1')),
     ...(opts.chat ? { chat: opts.chat } : {}),
   });
@@ -69,14 +94,20 @@ export async function startTestApp(
     app,
     alerts,
     audit,
+    rollbacks,
+    db,
     logs,
     async close() {
       await new Promise<void>((r) => server.close(() => r()));
       await app.stop();
       await audit.close();
-      await db.close();
+      if (!opts.db) await db.close();
     },
   };
+}
+
+function noDeployer(target: RollbackTargetConfig): Deployer {
+  throw new AppError('ROLLBACK_CONFIG', `no rollback backend for ${target.name} in this test`);
 }
 
 export function postWebhook(

@@ -125,3 +125,51 @@ export function slashCommandBody(input: SlashCommandInput): string {
     trigger_id: input.trigger_id ?? '1234567890123.1234567890.abcdef0123456789abcdef0123456789',
   }).toString();
 }
+
+export interface ViewSubmissionInput {
+  /** Slack user id of whoever pressed the modal's submit button. */
+  user: string;
+  userName?: string;
+  /** The view as mogo opened or last updated it (callback_id, private_metadata, blocks…). */
+  view: Record<string, unknown>;
+  /** The id Slack gave the view; defaults to the view's own `id` or "V0001". */
+  viewId?: string;
+  triggerId?: string;
+}
+
+/** A view_submission payload shaped like the one Slack posts when a modal's submit button is pressed. */
+export function viewSubmissionPayload(input: ViewSubmissionInput): Record<string, unknown> {
+  const name = input.userName ?? input.user.toLowerCase();
+  const id = input.viewId ?? (typeof input.view.id === 'string' ? input.view.id : 'V0001');
+  return {
+    type: 'view_submission',
+    team: TEAM,
+    user: { id: input.user, username: name, name, team_id: TEAM.id },
+    api_app_id: API_APP_ID,
+    token: VERIFICATION_TOKEN,
+    trigger_id: input.triggerId ?? '1234567890123.1234567890.0123456789abcdef0123456789abcdef',
+    view: {
+      type: 'modal',
+      team_id: TEAM.id,
+      blocks: [],
+      private_metadata: '',
+      callback_id: '',
+      state: { values: {} },
+      hash: '1700000000.abcdef',
+      title: { type: 'plain_text', text: 'Roll back?' },
+      close: null,
+      submit: null,
+      root_view_id: id,
+      previous_view_id: null,
+      app_id: API_APP_ID,
+      external_id: '',
+      app_installed_team_id: TEAM.id,
+      bot_id: 'BBOT',
+      ...input.view,
+      id,
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+}

@@ -3,7 +3,6 @@ import {
   type ActionDeps,
   type ActionOutcome,
   acknowledgeGroup,
-  requestRollback,
   unacknowledgeGroup,
 } from '../../incidents/acknowledge';
 import type { Logger } from '../../logger';
@@ -51,7 +50,6 @@ export function registerAlertButtons(app: App, deps: ButtonDeps): void {
   };
   handle(ACTION_IDS.ack, acknowledgeGroup);
   handle(ACTION_IDS.unack, unacknowledgeGroup);
-  handle(ACTION_IDS.rollback, requestRollback);
   // The Silence button is a link to Alertmanager; Slack still sends the click, which only needs an ack.
   app.action(ACTION_IDS.silence, async ({ ack }) => {
     await ack();

@@ -7,7 +7,15 @@ export const ACTION_IDS = {
   ack: 'mogo_ack',
   unack: 'mogo_unack',
   rollback: 'mogo_rollback',
+  /** Approve / Cancel a pending rollback request; their `value` is the request id, not the group id. */
+  rollbackApprove: 'mogo_rollback_approve',
+  rollbackCancel: 'mogo_rollback_cancel',
   silence: 'mogo_silence_link',
+} as const;
+
+/** callback_id of each modal mogo opens; the view_submission handlers match on it. */
+export const CALLBACK_IDS = {
+  rollbackConfirm: 'mogo_rollback_confirm',
 } as const;
 
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Alert, Routing } from '../../domain/alert';
 import { type AlertGroup, groupIdOf } from '../../domain/group';
 import { ACTION_IDS } from './action-ids';
-import { renderAlertGroup } from './alert-group';
+import { type RenderOptions, renderAlertGroup } from './alert-group';
 
 type Block = Record<string, any>;
 
@@ -67,7 +67,7 @@ function manyAlerts(count: number, description = 'x'): AlertGroup {
   return { ...g, alerts };
 }
 
-const blocksOf = (g: AlertGroup, opts?: { maxAlerts?: number }): Block[] => renderAlertGroup(g, opts).blocks;
+const blocksOf = (g: AlertGroup, opts?: RenderOptions): Block[] => renderAlertGroup(g, opts).blocks;
 const textsOf = (blocks: Block[]): string[] =>
   blocks.flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e: Block) => e.text?.text ?? e.text)]);
 const alertSections = (blocks: Block[]): string[] =>
@@ -143,7 +143,7 @@ describe('renderAlertGroup', () => {
     expect(buttonOf(blocks, ACTION_IDS.silence)).toBeUndefined();
   });
 
-  it('puts Acknowledge, Rollback with a confirm dialog and Silence in one actions block', () => {
+  it('puts Acknowledge and Silence in one actions block; no Rollback without a declared target', () => {
     const group = fixtureGroup();
     const blocks = blocksOf(group);
 
@@ -153,19 +153,30 @@ describe('renderAlertGroup', () => {
       style: 'primary',
       value: group.id,
     });
-    expect(buttonOf(blocks, ACTION_IDS.rollback)).toMatchObject({
-      style: 'danger',
-      value: group.id,
-      confirm: {
-        title: { type: 'plain_text', text: 'Roll back?' },
-        text: { type: 'plain_text', text: expect.stringContaining('api (HighLatency)') },
-        confirm: { type: 'plain_text', text: 'Roll back' },
-        deny: { type: 'plain_text', text: 'Cancel' },
-      },
-    });
+    expect(buttonOf(blocks, ACTION_IDS.rollback)).toBeUndefined();
     expect(buttonOf(blocks, ACTION_IDS.silence)?.url).toMatch(
       /^http:\/\/alertmanager\.example\.test:9093\/#\/silences\/new\?filter=/,
     );
+    const unavailable = blocksOf(group, { rollback: { available: false, latest: null } });
+    expect(buttonOf(unavailable, ACTION_IDS.rollback)).toBeUndefined();
+  });
+
+  it('adds a danger Rollback button (the dialog comes from mogo, not a static confirm) when a target is declared', () => {
+    const group = fixtureGroup();
+    const blocks = blocksOf(group, { rollback: { available: true, latest: null } });
+
+    expect(actionsOf(blocks)!.elements.map((e: Block) => e.action_id)).toEqual([
+      ACTION_IDS.ack,
+      ACTION_IDS.rollback,
+      ACTION_IDS.silence,
+    ]);
+    expect(buttonOf(blocks, ACTION_IDS.rollback)).toEqual({
+      type: 'button',
+      action_id: ACTION_IDS.rollback,
+      text: { type: 'plain_text', text: 'Rollback' },
+      value: group.id,
+      style: 'danger',
+    });
   });
 
   it('turns Acknowledge into Unacknowledge and says who acknowledged, and when', () => {
@@ -179,10 +190,32 @@ describe('renderAlertGroup', () => {
     );
   });
 
-  it('shows who requested a rollback', () => {
-    const group = fixtureGroup({ rollbackRequests: [{ by: 'UBOB', at: '2026-11-23T23:21:00Z' }] });
+  it('shows where the latest rollback request stands, and no Rollback button while one is under way', () => {
+    const group = fixtureGroup();
+    const latest = {
+      id: 'req-1',
+      groupId: group.id,
+      target: 'api-prod',
+      backend: 'webhook',
+      environment: 'production',
+      requestedBy: 'UBOB',
+      approvedBy: null,
+      cancelledBy: null,
+      state: 'running' as const,
+      requestedAt: new Date('2026-11-23T23:21:00Z'),
+      updatedAt: new Date('2026-11-23T23:21:00Z'),
+      expiresAt: null,
+      startedAt: new Date('2026-11-23T23:21:00Z'),
+      finishedAt: null,
+      heartbeatAt: null,
+      plan: null,
+      summary: null,
+      details: {},
+    };
+    const blocks = blocksOf(group, { rollback: { available: true, latest } });
 
-    expect(textsOf(blocksOf(group)).join('\n')).toContain('Rollback requested by <@UBOB> at <!date^');
+    expect(textsOf(blocks).join('\n')).toContain('Rolling back *api-prod* for <@UBOB> since <!date^');
+    expect(buttonOf(blocks, ACTION_IDS.rollback)).toBeUndefined();
   });
 
   it('renders a resolved group as RESOLVED, still listing what fired and who acknowledged', () => {

@@ -13,15 +13,16 @@ import {
   slackDate,
   truncate,
 } from './mrkdwn';
+import { type RollbackView, rollbackButtons, rollbackStatusLine } from './rollback-status';
 
 export interface RenderOptions {
   /** Alerts listed one by one before "…and N more"; default 10. */
   maxAlerts?: number;
+  /** Whether the group can be rolled back and its latest rollback request; absent: no Rollback button. */
+  rollback?: RollbackView;
 }
 
 const DEFAULT_MAX_ALERTS = 10;
-/** Labels naming what a rollback would roll back, most specific first. */
-const SERVICE_LABELS = ['service', 'app', 'deployment', 'job'];
 
 /**
  * The one Slack message of an alert group. Pure and deterministic: the same group renders the same JSON, so
@@ -31,9 +32,9 @@ export function renderAlertGroup(group: AlertGroup, opts: RenderOptions = {}): C
   const shared = sharedOf(group);
   const head = [header(group), summary(group, shared), priorityContext(group)];
   const tail: KnownBlock[] = [
-    stateContext(group),
+    stateContext(group, opts.rollback),
     linksContext(group, shared),
-    actions(group, shared),
+    actions(group, opts.rollback),
   ].filter((b) => b !== null);
 
   const alerts = orderForDisplay(group.alerts);
@@ -61,14 +62,6 @@ function alertnameOf(group: AlertGroup): string {
 
 function summaryOf(group: AlertGroup): string | undefined {
   return group.commonAnnotations.summary ?? group.alerts[0]?.annotations.summary;
-}
-
-function serviceOf(group: AlertGroup, shared: Shared): string | undefined {
-  for (const k of SERVICE_LABELS) {
-    const v = group.groupLabels[k] ?? shared.labels[k];
-    if (v !== undefined) return v;
-  }
-  return undefined;
 }
 
 function statusWord(group: AlertGroup): string {
@@ -126,13 +119,11 @@ function priorityContext(group: AlertGroup): ContextBlock {
   return context(`${priority} · score ${score} · ${rules === '' ? 'no rule matched' : rules}`);
 }
 
-function stateContext(group: AlertGroup): ContextBlock | null {
+function stateContext(group: AlertGroup, rollback: RollbackView | undefined): ContextBlock | null {
   const lines: string[] = [];
   if (group.ack !== null)
     lines.push(`:eyes: Acknowledged by <@${group.ack.by}> at ${slackDate(group.ack.at)}`);
-  for (const r of group.rollbackRequests) {
-    lines.push(`:rewind: Rollback requested by <@${r.by}> at ${slackDate(r.at)}`);
-  }
+  if (rollback?.latest) lines.push(rollbackStatusLine(rollback.latest));
   return lines.length === 0 ? null : context(lines.join('\n'));
 }
 
@@ -146,45 +137,30 @@ function linksContext(group: AlertGroup, shared: Shared): ContextBlock | null {
   return links.length === 0 ? null : context(links.join(' · '));
 }
 
-/** Buttons only while something fires: a resolved message is a record, acting on it goes through commands. */
-function actions(group: AlertGroup, shared: Shared): ActionsBlock | null {
-  if (group.status === 'resolved') return null;
+/**
+ * Buttons while something fires: a resolved message is a record, acting on it goes through commands. The one
+ * exception is a pending rollback request, which keeps its Approve / Cancel buttons until it is answered.
+ */
+function actions(group: AlertGroup, rollback: RollbackView | undefined): ActionsBlock | null {
+  const firing = group.status !== 'resolved';
   const value = truncate(group.id, SLACK_LIMITS.buttonValue);
-  const ack: Button =
-    group.ack === null
-      ? { ...button('Acknowledge', ACTION_IDS.ack, value), style: 'primary' }
-      : button('Unacknowledge', ACTION_IDS.unack, value);
-  const elements: Button[] = [
-    ack,
-    {
-      ...button('Rollback', ACTION_IDS.rollback, value),
-      style: 'danger',
-      confirm: confirmRollback(group, shared),
-    },
-  ];
+  const elements: Button[] = [];
+  if (firing)
+    elements.push(
+      group.ack === null
+        ? { ...button('Acknowledge', ACTION_IDS.ack, value), style: 'primary' }
+        : button('Unacknowledge', ACTION_IDS.unack, value),
+    );
+  elements.push(...rollbackButtons(rollback, group.id, firing));
   const silence = silenceUrl(group.externalURL, group.groupLabels);
-  if (silence !== null && silence.length <= SLACK_LIMITS.buttonUrl) {
+  if (firing && silence !== null && silence.length <= SLACK_LIMITS.buttonUrl) {
     elements.push({ ...button('Silence', ACTION_IDS.silence, value), url: silence });
   }
-  return { type: 'actions', block_id: 'mogo_actions', elements };
+  return elements.length === 0 ? null : { type: 'actions', block_id: 'mogo_actions', elements };
 }
 
 function button(text: string, actionId: string, value: string): Button {
   return { type: 'button', action_id: actionId, text: { type: 'plain_text', text }, value };
-}
-
-function confirmRollback(group: AlertGroup, shared: Shared): NonNullable<Button['confirm']> {
-  const service = serviceOf(group, shared);
-  const alertname = alertnameOf(group);
-  const target = service === undefined ? alertname : `${service} (${alertname})`;
-  const text = `Start a rollback of ${target}? mogo asks the configured deployer to roll back the last release.`;
-  return {
-    title: { type: 'plain_text', text: 'Roll back?' },
-    text: { type: 'plain_text', text: truncate(text, SLACK_LIMITS.confirmText) },
-    confirm: { type: 'plain_text', text: 'Roll back' },
-    deny: { type: 'plain_text', text: 'Cancel' },
-    style: 'danger',
-  };
 }
 
 /** The notification text: "[P1] FIRING HighLatency: p99 above 2s (2 firing)", prefixed by mentions. */

@@ -1,0 +1,103 @@
+import type { RollbackRecord } from '../../ports';
+import {
+  cancelledThreadText,
+  expiredThreadText,
+  MESSAGES,
+  notPendingText,
+  selfApprovalText,
+} from '../../slack/blocks/rollback-text';
+import { findTarget, type Outcome, type RollbackDeps, replyInThread, rollbackAudit } from './deps';
+import { authorize, isOverdue } from './prepare';
+import type { RollbackRunner } from './runner';
+import { expireRequest } from './sweep';
+
+type Checked = { ok: true; record: RollbackRecord } | { ok: false; message: string };
+
+async function pendingRequest(deps: RollbackDeps, requestId: string): Promise<Checked> {
+  const record = await deps.rollbacks.get(requestId);
+  if (!record) return { ok: false, message: MESSAGES.requestGone };
+  if (record.state !== 'pending') return { ok: false, message: notPendingText(record) };
+  if (isOverdue(deps, record)) {
+    await expireRequest(deps, record);
+    return { ok: false, message: expiredThreadText(record) };
+  }
+  return { ok: true, record };
+}
+
+/**
+ * The second person of the two-person rule. The server enforces that the approver is not the requester and
+ * holds `approve` on the target; exactly one approval wins, and it starts the rollback.
+ */
+export async function approveRollback(
+  deps: RollbackDeps,
+  runner: RollbackRunner,
+  input: { requestId: string; user: string },
+): Promise<Outcome> {
+  const checked = await pendingRequest(deps, input.requestId);
+  if (!checked.ok) return checked;
+  const { record } = checked;
+  const target = findTarget(deps, record.target);
+  if (!target) return { ok: false, message: MESSAGES.noTarget };
+  if (input.user === record.requestedBy) {
+    deps.audit.append(
+      rollbackAudit('rollback.denied', input.user, record, {
+        permission: 'approve',
+        reason: 'self_approval',
+      }),
+    );
+    deps.metrics?.decided('denied');
+    return { ok: false, message: selfApprovalText };
+  }
+  const denied = await authorize(deps, input.user, 'approve', record.groupId, target, record.id);
+  if (denied) return denied;
+
+  const approved = await deps.rollbacks.transition(
+    record.id,
+    ['pending'],
+    'approved',
+    { approvedBy: input.user },
+    [rollbackAudit('rollback.approved', input.user, record, { requestedBy: record.requestedBy })],
+  );
+  if (!approved) {
+    const now = await deps.rollbacks.get(record.id);
+    return { ok: false, message: now ? notPendingText(now) : MESSAGES.requestGone };
+  }
+  deps.metrics?.decided('approved');
+  deps.onChanged();
+  await runner.start(approved, input.user);
+  return { ok: true };
+}
+
+/** Withdraws a pending request: its requester, or anyone who may approve it (then it reads "rejected"). */
+export async function cancelRollback(
+  deps: RollbackDeps,
+  input: { requestId: string; user: string },
+): Promise<Outcome> {
+  const checked = await pendingRequest(deps, input.requestId);
+  if (!checked.ok) return checked;
+  const { record } = checked;
+  const own = input.user === record.requestedBy;
+  if (!own) {
+    const target = findTarget(deps, record.target);
+    if (!target) return { ok: false, message: MESSAGES.noTarget };
+    const denied = await authorize(deps, input.user, 'approve', record.groupId, target, record.id);
+    if (denied) return denied;
+  }
+  const reason = own ? 'cancelled' : 'rejected';
+  const summary = own ? 'Cancelled by the requester' : 'Rejected by an approver';
+  const done = await deps.rollbacks.transition(
+    record.id,
+    ['pending'],
+    'denied',
+    { cancelledBy: input.user, summary },
+    [rollbackAudit('rollback.denied', input.user, record, { reason, requestedBy: record.requestedBy })],
+  );
+  if (!done) {
+    const now = await deps.rollbacks.get(record.id);
+    return { ok: false, message: now ? notPendingText(now) : MESSAGES.requestGone };
+  }
+  deps.metrics?.decided('cancelled');
+  deps.onChanged();
+  await replyInThread(deps, record.groupId, cancelledThreadText(record, input.user));
+  return { ok: true };
+}

@@ -1,0 +1,190 @@
+import { AppError, asAppError } from '../../errors';
+import type { RollbackRecord } from '../../ports';
+import type { RollbackResult } from '../../rollback/deployer';
+import {
+  failedThreadText,
+  failureSummary,
+  interruptedThreadText,
+  PROGRESS_CUT_TEXT,
+  progressText,
+  startedThreadText,
+  succeededThreadText,
+} from '../../slack/blocks/rollback-text';
+import {
+  findTarget,
+  type RollbackDeps,
+  replyInThread,
+  rollbackAudit,
+  rollbackContext,
+  threadOf,
+} from './deps';
+import { withTimeout } from './prepare';
+
+const MAX_PROGRESS_LINES = 20;
+
+export interface RollbackRunner {
+  /**
+   * Moves an approved request to running (audited rollback.started) and runs the backend in the background,
+   * off the Slack request path. false when another caller (a double click, a replica) started it first.
+   */
+  start(record: RollbackRecord, actor: string): Promise<boolean>;
+  /** Whether this process is running the request now. */
+  isRunning(id: string): boolean;
+  /** Resolves once every rollback started here has ended. */
+  idle(): Promise<void>;
+  /** Gives running rollbacks shutdownGraceMs to end, then reports the rest as interrupted. */
+  stop(): Promise<void>;
+}
+
+export function createRollbackRunner(deps: RollbackDeps): RollbackRunner {
+  const log = deps.logger.child({ module: 'rollback-runner' });
+  const running = new Map<string, { record: RollbackRecord; done: Promise<void> }>();
+
+  async function run(record: RollbackRecord, actor: string): Promise<void> {
+    const startedAt = deps.clock.now().getTime();
+    const thread = await threadOf(deps, record.groupId).catch(() => null);
+    let replies: Promise<void> = Promise.resolve();
+    const say = (text: string) => {
+      if (!thread) return;
+      replies = replies
+        .then(() => deps.chat.reply(thread, text))
+        .catch((err) => log.warn({ err, requestId: record.id }, 'could not post rollback progress'));
+    };
+    let lines = 0;
+    let last = '';
+    const progress = (line: string) => {
+      if (line === last) return;
+      last = line;
+      lines++;
+      if (lines <= MAX_PROGRESS_LINES) say(progressText(line));
+      else if (lines === MAX_PROGRESS_LINES + 1) say(PROGRESS_CUT_TEXT);
+    };
+    const heartbeat = setInterval(() => {
+      deps.rollbacks.heartbeat(record.id).catch((err) => log.warn({ err }, 'rollback heartbeat failed'));
+    }, deps.options.heartbeatMs);
+    heartbeat.unref();
+    const seconds = () => (deps.clock.now().getTime() - startedAt) / 1000;
+
+    say(startedThreadText(record));
+    let finished: RollbackRecord | null = null;
+    let result: RollbackResult | undefined;
+    let failure: AppError | undefined;
+    try {
+      const target = findTarget(deps, record.target);
+      if (!target)
+        throw new AppError('ROLLBACK_CONFIG', `target ${record.target} is no longer declared in the rules`);
+      const group = await deps.alerts.getGroup(record.groupId);
+      if (!group) throw new AppError('ROLLBACK_CONFIG', `alert group ${record.groupId} is gone`);
+      const deployer = deps.deployerFor(target);
+      result = await withTimeout(
+        deployer.rollback(rollbackContext(target, actor, record.id, group), progress),
+        deps.options.timeoutMs,
+        `mogo stopped waiting for ${target.backend} after ${Math.round(deps.options.timeoutMs / 1000)}s`,
+      );
+    } catch (e) {
+      failure = asAppError(e);
+    }
+    clearInterval(heartbeat);
+    try {
+      if (result) {
+        finished = await deps.rollbacks.transition(
+          record.id,
+          ['running'],
+          'succeeded',
+          { summary: result.summary, details: { result: result.details } },
+          [
+            rollbackAudit('rollback.succeeded', actor, record, {
+              summary: result.summary,
+              result: result.details,
+            }),
+          ],
+        );
+        if (finished) say(succeededThreadText(record, result.summary, seconds()));
+      } else if (failure) {
+        const summary = failureSummary(failure);
+        log.warn({ err: failure, requestId: record.id, target: record.target }, 'rollback failed');
+        const failed = { code: failure.code, error: failure.message, ...(failure.details ?? {}) };
+        finished = await deps.rollbacks.transition(
+          record.id,
+          ['running'],
+          'failed',
+          { summary, details: { failure: failed } },
+          [rollbackAudit('rollback.failed', actor, record, { reason: 'backend', summary, ...failed })],
+        );
+        if (finished) say(failedThreadText(record, failure));
+      }
+      if (finished) deps.metrics?.finished(record.backend, finished.state, seconds());
+    } catch (err) {
+      // Recording the end failed (database down): the heartbeat has stopped, so the sweeper will report it.
+      log.error({ err, requestId: record.id }, 'could not record the end of a rollback');
+    }
+    deps.onChanged();
+    await replies;
+  }
+
+  return {
+    async start(record, actor) {
+      const started = await deps.rollbacks.transition(record.id, ['approved'], 'running', {}, [
+        rollbackAudit('rollback.started', actor, record, {
+          requestedBy: record.requestedBy,
+          approvedBy: record.approvedBy,
+          plan: record.plan,
+        }),
+      ]);
+      if (!started) return false;
+      deps.onChanged();
+      const done = run(started, actor)
+        .catch((err) => log.error({ err, requestId: record.id }, 'rollback run crashed'))
+        .finally(() => running.delete(record.id));
+      running.set(record.id, { record: started, done });
+      return true;
+    },
+
+    isRunning: (id) => running.has(id),
+
+    async idle() {
+      while (running.size > 0) await Promise.allSettled([...running.values()].map((r) => r.done));
+    },
+
+    async stop() {
+      if (running.size === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((r) => {
+        timer = setTimeout(r, deps.options.shutdownGraceMs);
+      });
+      await Promise.race([Promise.allSettled([...running.values()].map((r) => r.done)), grace]);
+      clearTimeout(timer);
+      for (const { record } of running.values()) await interrupt(deps, record, 'shutdown');
+    },
+  };
+}
+
+/** Reports a running (or approved, never started) request whose outcome mogo cannot know. */
+export async function interrupt(
+  deps: RollbackDeps,
+  record: RollbackRecord,
+  why: 'shutdown' | 'lost',
+): Promise<boolean> {
+  const summary =
+    why === 'shutdown'
+      ? 'Interrupted: mogo was shut down while the backend was working; check the backend.'
+      : 'Interrupted: the mogo process running it stopped; check the backend.';
+  try {
+    const done = await deps.rollbacks.transition(
+      record.id,
+      ['approved', 'running'],
+      'interrupted',
+      { summary, details: { interrupted: why } },
+      [rollbackAudit('rollback.failed', 'mogo', record, { reason: 'interrupted', cause: why, summary })],
+    );
+    if (!done) return false;
+    const since = (done.startedAt ?? done.requestedAt).getTime();
+    deps.metrics?.finished(record.backend, 'interrupted', (deps.clock.now().getTime() - since) / 1000);
+    deps.onChanged();
+    await replyInThread(deps, record.groupId, interruptedThreadText(record, why));
+    return true;
+  } catch (err) {
+    deps.logger.error({ err, requestId: record.id }, 'could not report an interrupted rollback');
+    return false;
+  }
+}

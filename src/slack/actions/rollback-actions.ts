@@ -1,0 +1,114 @@
+import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import { approveRollback, cancelRollback } from '../../incidents/rollback/approve';
+import type { Outcome, RollbackDeps } from '../../incidents/rollback/deps';
+import { planRollback, prepareRollback } from '../../incidents/rollback/prepare';
+import type { RollbackRunner } from '../../incidents/rollback/runner';
+import { submitRollback } from '../../incidents/rollback/submit';
+import type { Metrics } from '../../metrics';
+import { ACTION_IDS, CALLBACK_IDS } from '../blocks/action-ids';
+import {
+  decodeDialogMeta,
+  rollbackLoadingView,
+  rollbackPlanFailedView,
+  rollbackPlanView,
+} from '../blocks/rollback-modal';
+import { MESSAGES } from '../blocks/rollback-text';
+
+export interface RollbackActionDeps {
+  rollback: RollbackDeps;
+  runner: RollbackRunner;
+  metrics: Metrics;
+}
+
+/**
+ * Thin handlers for the rollback flow: ack Slack at once, run a use case, answer privately when it says no.
+ * Only `body.user.id` (the user Slack signed for) is trusted; buttons and the dialog's metadata carry ids only.
+ */
+export function registerRollbackActions(app: App, deps: RollbackActionDeps): void {
+  const { rollback } = deps;
+  const { chat } = rollback;
+  const log = rollback.logger.child({ module: 'rollback-actions' });
+
+  const tell = async (channel: string | undefined, user: string, text: string) => {
+    if (channel) await chat.postEphemeral(channel, user, text);
+    else log.warn({ user, text }, 'no channel to tell the user in');
+  };
+  /** Runs a step; a failure is logged and told to the user, never left unanswered. */
+  const guarded = async (
+    name: string,
+    user: string,
+    channel: () => Promise<string | undefined>,
+    fn: () => Promise<void>,
+  ) => {
+    try {
+      await fn();
+    } catch (err) {
+      log.error({ err, action: name, user }, 'rollback action failed');
+      await tell(await channel().catch(() => undefined), user, MESSAGES.failedToRecord).catch((e) =>
+        log.warn({ err: e }, 'could not tell the user about the failure'),
+      );
+    }
+  };
+  const onButton = (
+    name: string,
+    fn: (value: string, user: string, body: BlockAction) => Promise<Outcome>,
+  ) => {
+    app.action<BlockAction<ButtonAction>>(name, async ({ ack, body, action }) => {
+      await ack();
+      deps.metrics.interactions.inc({ action: name });
+      const user = body.user.id;
+      const channel = body.channel?.id ?? body.container?.channel_id;
+      await guarded(
+        name,
+        user,
+        async () => channel,
+        async () => {
+          const outcome = await fn(action.value ?? '', user, body);
+          if (!outcome.ok) await tell(channel, user, outcome.message);
+        },
+      );
+    });
+  };
+
+  onButton(ACTION_IDS.rollback, async (groupId, user, body) => {
+    const prepared = await prepareRollback(rollback, { groupId, user });
+    if (!prepared.ok) return prepared;
+    const { group, target, requestId } = prepared;
+    const input = {
+      meta: { groupId: group.id, target: target.name, requestId, plan: null },
+      target,
+      group,
+      approvalMinutes: Math.round(rollback.options.approvalTtlMs / 60_000),
+    };
+    const { viewId } = await chat.openView(body.trigger_id, { ...rollbackLoadingView(input) });
+    const plan = await planRollback(rollback, prepared, user);
+    const view = plan.ok
+      ? rollbackPlanView({ ...input, meta: { ...input.meta, plan: plan.plan.summary } }, plan.plan)
+      : rollbackPlanFailedView(input, plan.message);
+    // the user may have closed the dialog meanwhile: then there is nobody to tell
+    await chat
+      .updateView(viewId, { ...view })
+      .catch((err) => log.warn({ err, user }, 'could not update the dialog'));
+    return { ok: true };
+  });
+  onButton(ACTION_IDS.rollbackApprove, (requestId, user) =>
+    approveRollback(rollback, deps.runner, { requestId, user }),
+  );
+  onButton(ACTION_IDS.rollbackCancel, (requestId, user) => cancelRollback(rollback, { requestId, user }));
+
+  app.view<ViewSubmitAction>(CALLBACK_IDS.rollbackConfirm, async ({ ack, body, view }) => {
+    await ack(); // closes the dialog; what follows is told in the channel and the thread
+    deps.metrics.interactions.inc({ action: CALLBACK_IDS.rollbackConfirm });
+    const user = body.user.id;
+    const meta = decodeDialogMeta(view.private_metadata);
+    if (!meta) {
+      log.warn({ user }, 'rollback dialog submitted without mogo metadata; ignored');
+      return;
+    }
+    const channel = async () => (await rollback.alerts.getMessage(meta.groupId))?.channel;
+    await guarded(CALLBACK_IDS.rollbackConfirm, user, channel, async () => {
+      const outcome = await submitRollback(rollback, deps.runner, { ...meta, user });
+      if (!outcome.ok) await tell(await channel(), user, outcome.message);
+    });
+  });
+}

@@ -1,0 +1,120 @@
+import type { AppError } from '../../errors';
+import type { RollbackRecord } from '../../ports';
+import { escapeText, slackDate, truncate } from './mrkdwn';
+
+/**
+ * The words of the rollback flow: ephemeral answers, thread replies and one-line summaries, as mrkdwn. Pure;
+ * anything that came from a backend or a person is escaped.
+ */
+
+type Who = Pick<RollbackRecord, 'target' | 'backend' | 'environment'>;
+
+const what = (r: Who) => `*${escapeText(r.target)}* (${escapeText(r.backend)}, ${escapeText(r.environment)})`;
+const plan = (p: string | null) => (p ? `: ${escapeText(p)}` : '');
+
+export const MESSAGES = {
+  groupGone: 'This alert group is no longer known to mogo.',
+  noTarget:
+    'This alert has no rollback target declared in the rules (any more), so mogo cannot roll it back from here.',
+  targetChanged:
+    'The rollback target of this alert changed since the dialog opened. Nothing was rolled back; click Rollback again.',
+  requestGone: 'mogo does not know this rollback request (any more).',
+  failedToRecord: 'Sorry, mogo could not record that just now. Nothing was rolled back; please try again.',
+} as const;
+
+export function deniedText(message: string): string {
+  return `:no_entry: ${message} Nothing was rolled back.`;
+}
+
+/** The answer to a second request while a target is held. */
+export function busyText(active: RollbackRecord): string {
+  if (active.state === 'pending') {
+    const until = active.expiresAt ? ` until ${slackDate(active.expiresAt.toISOString())}` : '';
+    return `*${escapeText(active.target)}* already has a rollback request by <@${active.requestedBy}> waiting for approval${until}.`;
+  }
+  const approved = active.approvedBy ? ` (approved by <@${active.approvedBy}>)` : '';
+  return `*${escapeText(active.target)}* is already being rolled back by <@${active.requestedBy}>${approved}.`;
+}
+
+export function notPendingText(r: RollbackRecord): string {
+  return `This rollback request is no longer waiting for approval: it is ${r.state}.`;
+}
+
+export const selfApprovalText =
+  'You requested this rollback, so you cannot approve it too: a second person must (two-person rule).';
+
+export function pendingThreadText(r: RollbackRecord): string {
+  const until = r.expiresAt ? ` before ${slackDate(r.expiresAt.toISOString())}` : '';
+  return (
+    `:hourglass_flowing_sand: <@${r.requestedBy}> asks to roll back ${what(r)}${plan(r.plan)}. ` +
+    `Someone else who may approve rollbacks of ${escapeText(r.target)} must approve it${until}.`
+  );
+}
+
+export function startedThreadText(r: RollbackRecord): string {
+  const approved = r.approvedBy ? `, approved by <@${r.approvedBy}>` : '';
+  return `:rewind: Rolling back ${what(r)} for <@${r.requestedBy}>${approved}${plan(r.plan)}…`;
+}
+
+export function progressText(line: string): string {
+  return `> ${truncate(escapeText(line), 500)}`;
+}
+
+export const PROGRESS_CUT_TEXT = '> … (further progress is not shown; the result follows)';
+
+export function succeededThreadText(r: RollbackRecord, summary: string, seconds: number): string {
+  return `:white_check_mark: Rolled back ${what(r)}: ${escapeText(summary)} (${duration(seconds)})`;
+}
+
+export function failedThreadText(r: RollbackRecord, err: AppError): string {
+  return `:x: Rollback of ${what(r)} failed. ${escapeText(failureSummary(err))}`;
+}
+
+export function expiredThreadText(r: RollbackRecord): string {
+  return (
+    `:hourglass: Nobody approved the rollback of ${what(r)} requested by <@${r.requestedBy}> in time; ` +
+    'the request expired. Nothing was rolled back.'
+  );
+}
+
+export function cancelledThreadText(r: RollbackRecord, by: string): string {
+  const whose = by === r.requestedBy ? 'their' : `<@${r.requestedBy}>'s`;
+  return `:no_entry_sign: <@${by}> cancelled ${whose} request to roll back ${what(r)}. Nothing was rolled back.`;
+}
+
+export function interruptedThreadText(r: RollbackRecord, why: 'shutdown' | 'lost'): string {
+  const cause =
+    why === 'shutdown'
+      ? 'mogo was shut down while the backend was still working'
+      : 'the mogo process running it stopped (a crash or restart)';
+  return (
+    `:warning: The rollback of ${what(r)} was interrupted: ${cause}. mogo does not know how it ended — ` +
+    `check ${escapeText(r.backend)} before trying again.`
+  );
+}
+
+/** One line saying plainly what went wrong; stored as the request's summary and shown on the message. */
+export function failureSummary(err: AppError): string {
+  const message = truncate(err.message, 300);
+  switch (err.code) {
+    case 'ROLLBACK_REFUSED':
+      return `The backend refused: ${message}`;
+    case 'ROLLBACK_CONFLICT':
+      return `The backend is busy with another operation: ${message}`;
+    case 'ROLLBACK_TIMEOUT':
+      return `No result in time: ${message}. It may still be running; check the backend.`;
+    case 'ROLLBACK_BACKEND_UNAVAILABLE':
+      return `The backend could not be reached: ${message}`;
+    case 'ROLLBACK_CONFIG':
+      return `The target is misconfigured: ${message}`;
+    case 'ROLLBACK_FAILED':
+      return `The backend reported a failure: ${message}`;
+    default:
+      return `${err.code}: ${message}`;
+  }
+}
+
+function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return s < 60 ? `took ${s}s` : `took ${Math.floor(s / 60)}m ${s % 60}s`;
+}
