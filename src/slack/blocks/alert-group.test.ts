@@ -306,4 +306,21 @@ describe('renderAlertGroup', () => {
     expect(p3[0]!.text.text).toBe(':large_yellow_circle: P3 FIRING · HighLatency');
     expect(p3[2]!.elements[0].text).toBe('P3 · score 130 · no rule matched');
   });
+
+  it('prefers the rules engine explanation when the routing carries one', () => {
+    const g = fixtureGroup();
+    g.routing = {
+      ...g.routing,
+      explain: [
+        'severity="critical": +50',
+        'rule prod: +30',
+        'maintenance db (until 10:00): downgrade 1',
+        'score 80 → P2',
+      ],
+    };
+    const ctx = renderAlertGroup(g).blocks[2] as Block;
+    expect(ctx.elements[0].text).toBe(
+      'P1 · severity="critical": +50 · rule prod: +30 · maintenance db (until 10:00): downgrade 1 · score 80 → P2',
+    );
+  });
 });

@@ -110,9 +110,13 @@ function summary(group: AlertGroup, shared: Shared): SectionBlock {
   return section(lines.join('\n'));
 }
 
-/** Why this priority: the score and each rule that contributed, in evaluation order. */
+/**
+ * Why this priority: the rules engine's own explanation (label weights, rules, multipliers, boosts,
+ * maintenance) when it gave one, else the score and each rule that contributed, in evaluation order.
+ */
 function priorityContext(group: AlertGroup): ContextBlock {
-  const { priority, score, matched } = group.routing;
+  const { priority, score, matched, explain } = group.routing;
+  if (explain && explain.length > 0) return context(`${priority} · ${escapeText(explain.join(' · '))}`);
   const rules = matched
     .map((m) => `${escapeText(m.rule)} (${m.weight >= 0 ? '+' : ''}${m.weight})`)
     .join(', ');
