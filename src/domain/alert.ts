@@ -9,6 +9,11 @@ export interface Alert {
   startsAt: string;
   endsAt: string | null;
   generatorURL: string;
+  /**
+   * How often this fingerprint fired again with a later startsAt (it resolved in between): counted by mogo,
+   * not sent by Alertmanager; feeds the rules' flapping boost. Absent means never.
+   */
+  refires?: number;
 }
 
 export type Priority = 'P1' | 'P2' | 'P3' | 'P4';

@@ -122,4 +122,20 @@ describe('applyNotification', () => {
     const g2 = applyNotification(g1, notification([alert('a', 'resolved')], 'resolved', 1), route, now)!;
     expect(g2.status).toBe('firing');
   });
+
+  it('counts re-fires (a later startsAt) for the flapping boost, and a duplicate adds none', () => {
+    const g1 = applyNotification(null, notification([alert('a', 'resolved')], 'resolved'), route, now)!;
+    expect(g1.alerts[0]?.refires).toBeUndefined();
+    const again = notification([alert('a', 'firing', '2026-11-25T09:45:00Z')]);
+    const g2 = applyNotification(g1, again, route, now)!;
+    expect(g2.alerts[0]?.refires).toBe(1);
+    expect(applyNotification(g2, again, route, now)).toBeNull();
+    const g3 = applyNotification(
+      g2,
+      notification([alert('a', 'firing', '2026-11-25T09:50:00Z')]),
+      route,
+      now,
+    )!;
+    expect(g3.alerts[0]?.refires).toBe(2);
+  });
 });

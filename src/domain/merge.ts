@@ -58,10 +58,10 @@ export function applyNotification(
 function newerOf(existing: Alert, incoming: Alert): Alert {
   const e = Date.parse(existing.startsAt);
   const i = Date.parse(incoming.startsAt);
-  if (i > e) return incoming;
+  if (i > e) return { ...incoming, refires: (existing.refires ?? 0) + 1 };
   if (i < e) return existing;
   if (existing.status === 'resolved' && incoming.status === 'firing') return existing;
-  return incoming;
+  return existing.refires === undefined ? incoming : { ...incoming, refires: existing.refires };
 }
 
 /** Equality of everything a notification can change (not version or timestamps). */

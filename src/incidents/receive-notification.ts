@@ -62,7 +62,7 @@ export async function receiveNotification(deps: ReceiveDeps, n: Notification): P
 export function routeGroup(rules: RuleSet, alerts: Alert[], at: Date): Routing | null {
   let best: Routing | null = null;
   for (const a of alerts) {
-    const r = routeAlert(rules, a, at);
+    const r = routeAlert(rules, a, at, { refires: a.refires ?? 0 });
     if (
       !best ||
       priorityRank(r.priority) < priorityRank(best.priority) ||
