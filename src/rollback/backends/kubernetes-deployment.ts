@@ -6,13 +6,13 @@ import {
   conditionOf,
   DEPLOYMENT_HASH_LABEL,
   DEPLOYMENT_REVISION,
-  imageChange,
   ownedBy,
   previousRevision,
   type ReplicaSet,
   type RevisionChoice,
   restorableTemplate,
   revisionOf,
+  revisionPlan,
   sameTemplate,
   selectorOf,
   type Workload,
@@ -70,15 +70,16 @@ export function deploymentOperations(s: KubeSettings, api: KubeApi, rt: Runtime)
         { details: { deployment: name, revision: choice.targetRevision } },
       );
     }
-    const change = imageChange(dep.spec.template, choice.target.spec.template);
     return {
       dep,
       choice,
-      plan: {
-        summary: `${name}: revision ${choice.current} -> ${choice.targetRevision}${change ? ` (${change})` : ''}`,
-        fromRevision: String(choice.current),
-        toRevision: String(choice.targetRevision),
-      },
+      plan: revisionPlan(
+        name,
+        choice.current,
+        choice.targetRevision,
+        dep.spec.template,
+        choice.target.spec.template,
+      ),
     };
   }
 

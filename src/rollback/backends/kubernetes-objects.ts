@@ -116,6 +116,22 @@ export function sameTemplate(a: PodTemplate, b: PodTemplate, hashLabel: string):
   return canonical(strip(a)) === canonical(strip(b));
 }
 
+/** The plan shown in the confirm dialog for a revision undo: "api: revision 7 -> 6 (api: shop:1.5 -> shop:1.4)". */
+export function revisionPlan(
+  name: string,
+  current: number,
+  targetRevision: number,
+  from: PodTemplate,
+  to: PodTemplate,
+): { summary: string; fromRevision: string; toRevision: string } {
+  const change = imageChange(from, to);
+  return {
+    summary: `${name}: revision ${current} -> ${targetRevision}${change ? ` (${change})` : ''}`,
+    fromRevision: String(current),
+    toRevision: String(targetRevision),
+  };
+}
+
 /** "api: shop:1.5.0 -> shop:1.4.2" for the containers whose image differs; "" when none does. */
 export function imageChange(from: PodTemplate, to: PodTemplate): string {
   const before = new Map((from.spec?.containers ?? []).map((c) => [c.name, c.image ?? '?']));

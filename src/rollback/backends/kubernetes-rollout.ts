@@ -4,7 +4,6 @@ import { follow, type Step } from './follow';
 import type { KubeApi, KubeSettings } from './kubernetes-client';
 import {
   conditionOf,
-  imageChange,
   ownedBy,
   previousRevision,
   type ReplicaSet,
@@ -13,6 +12,7 @@ import {
   ROLLOUT_REVISION,
   restorableTemplate,
   revisionOf,
+  revisionPlan,
   sameTemplate,
   selectorOf,
   type Workload,
@@ -85,16 +85,17 @@ export function rolloutOperations(s: KubeSettings, api: KubeApi, rt: Runtime): O
     if (sameTemplate(ro.spec.template, choice.target.spec.template, ROLLOUT_HASH_LABEL)) {
       throw refuse(`${name} already runs the template of revision ${choice.targetRevision}`);
     }
-    const change = imageChange(ro.spec.template, choice.target.spec.template);
     return {
       action,
       ro,
       choice,
-      plan: {
-        summary: `${name}: revision ${choice.current} -> ${choice.targetRevision}${change ? ` (${change})` : ''}`,
-        fromRevision: String(choice.current),
-        toRevision: String(choice.targetRevision),
-      },
+      plan: revisionPlan(
+        name,
+        choice.current,
+        choice.targetRevision,
+        ro.spec.template,
+        choice.target.spec.template,
+      ),
     };
   }
 
