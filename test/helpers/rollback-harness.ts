@@ -3,6 +3,7 @@ import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RollbackOptions } from '../../src/incidents/rollback/deps';
+import type { AuditRecord } from '../../src/ports';
 import type { RollbackTargetConfig } from '../../src/rollback/config-schema';
 import type {
   Deployer,
@@ -140,6 +141,8 @@ export interface RollbackWorld {
   /** Waits for an update of the message whose blocks contain `text`; returns the blocks as JSON. */
   messageShows(ref: { ts: string }, text: string): Promise<string>;
   ephemeral(user: string, text: string): Promise<string>;
+  /** Audit rows of one action, newest first, after flushing the batch in flight. */
+  audit(action: string): Promise<AuditRecord[]>;
   close(): Promise<void>;
 }
 
@@ -171,6 +174,10 @@ export async function startRollbackWorld(
     slack,
     t,
     deployers,
+    async audit(action) {
+      await t.audit.flush();
+      return t.audit.list({ action });
+    },
     async fire(target, key = `{}:{alertname="HighLatency", test="${Math.random()}"}`) {
       const body = structuredClone(fixture);
       body.groupKey = key;

@@ -18,10 +18,7 @@ describe('rollback with approval (in-process, fake Slack, fake deployer)', () =>
     w.deployers.reset();
   });
 
-  const audit = async (action: string) => {
-    await w.t.audit.flush();
-    return w.t.audit.list({ action });
-  };
+  const audit = (action: string) => w.audit(action);
   /** UALICE asks for a rollback of api-guarded; resolves once the message shows it waiting. */
   const request = async () => {
     const fired = await w.fire('api-guarded');

@@ -14,10 +14,7 @@ describe('rollback flow (in-process, fake Slack, fake deployer)', () => {
     w.deployers.reset();
   });
 
-  const audit = async (action: string) => {
-    await w.t.audit.flush();
-    return w.t.audit.list({ action });
-  };
+  const audit = (action: string) => w.audit(action);
 
   it('offers Rollback only on groups whose target is declared', async () => {
     const declared = await w.fire('api-prod');
