@@ -49,8 +49,12 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function runServe(): Promise<number> {
+  // SIGHUP reloads the rules once serving; until then it must not kill a process that is still starting.
+  const ignoreEarlyHup = () => process.stderr.write('SIGHUP ignored: still starting\n');
+  process.on('SIGHUP', ignoreEarlyHup);
   try {
     const running = await serve(process.env);
+    process.off('SIGHUP', ignoreEarlyHup);
     const onSignal = (signal: string) => {
       process.stderr.write(`received ${signal}\n`);
       running.stop().then(
