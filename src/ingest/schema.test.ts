@@ -57,4 +57,15 @@ describe('parseWebhook', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.issues[0]?.path).toBe('(body)');
   });
+
+  it('says plainly what is missing or of the wrong type', () => {
+    const body = fixture('firing-3-alerts.json');
+    delete body.receiver;
+    body.alerts[0].labels = 'x';
+    const r = parseWebhook(body);
+    expect(r.ok ? [] : r.issues).toEqual([
+      { path: 'receiver', message: 'is missing (expected a string)' },
+      { path: 'alerts[0].labels', message: 'expected an object, got a string' },
+    ]);
+  });
 });

@@ -50,7 +50,9 @@ export function parseWebhook(body: unknown): ParseResult {
   if (!r.success) {
     return {
       ok: false,
-      issues: r.error.issues.slice(0, 20).map((i) => ({ path: formatPath(i.path), message: i.message })),
+      issues: r.error.issues
+        .slice(0, 20)
+        .map((i) => ({ path: formatPath(i.path), message: plain(i.message) })),
     };
   }
   const d = r.data;
@@ -77,6 +79,21 @@ export function parseWebhook(body: unknown): ParseResult {
       truncatedAlerts: d.truncatedAlerts,
     },
   };
+}
+
+/** zod's wording, in the words of someone reading an HTTP error: "is missing (expected a string)". */
+function plain(message: string): string {
+  const m = /^Invalid input: expected (\w+), received (\w+)$/.exec(message);
+  if (!m) return message;
+  const [, expected, received] = m;
+  return received === 'undefined'
+    ? `is missing (expected ${article(expected!)})`
+    : `expected ${article(expected!)}, got ${article(received!)}`;
+}
+
+function article(zodType: string): string {
+  const type = zodType === 'record' ? 'object' : zodType;
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
 }
 
 function formatPath(path: PropertyKey[]): string {
