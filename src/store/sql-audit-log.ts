@@ -7,6 +7,12 @@ export interface SqlAuditLogOptions {
   batchSize?: number;
   /** How long an appended row may wait before it is written, and the retry delay after a failure. Default 100. */
   flushIntervalMs?: number;
+  /**
+   * Most rows kept in memory while the database is unreachable (default 100,000). Past it, new entries are
+   * dropped and counted; once the database is back an `audit.dropped` row records how many, so the gap is
+   * visible in the trail itself rather than silent, and memory stays bounded.
+   */
+  maxBuffered?: number;
   /** A batch failed (it stays buffered and is retried) or an entry could not be accepted. */
   onError: (err: unknown) => void;
 }
@@ -71,7 +77,9 @@ const MAX_RETRY_DELAY_MS = 5_000;
 export function createSqlAuditLog(db: Db, opts: SqlAuditLogOptions): SqlAuditLog {
   const batchSize = Math.max(1, opts.batchSize ?? 200);
   const interval = Math.max(1, opts.flushIntervalMs ?? 100);
+  const maxBuffered = Math.max(1, opts.maxBuffered ?? 100_000);
   let buffer: PendingRow[] = [];
+  let dropped = 0;
   let timer: NodeJS.Timeout | undefined;
   let draining: Promise<void> | undefined;
   let closed = false;
@@ -95,6 +103,17 @@ export function createSqlAuditLog(db: Db, opts: SqlAuditLogOptions): SqlAuditLog
           await insertRows(db, batch);
           buffer = buffer.slice(batch.length);
           failures = 0;
+          if (buffer.length === 0 && dropped > 0) {
+            buffer.push(
+              toRow({
+                actor: 'mogo',
+                action: 'audit.dropped',
+                subject: 'audit_log',
+                details: { count: dropped },
+              }),
+            );
+            dropped = 0;
+          }
         }
       } catch (err) {
         opts.onError(err);
@@ -129,6 +148,18 @@ export function createSqlAuditLog(db: Db, opts: SqlAuditLogOptions): SqlAuditLog
         opts.onError(
           new AppError('INTERNAL', 'invalid audit entry: not recorded', { details: { ...entry } }),
         );
+        return;
+      }
+      if (buffer.length >= maxBuffered) {
+        dropped++;
+        if (dropped === 1 || dropped % 1000 === 0)
+          opts.onError(
+            new AppError(
+              'STORE_UNAVAILABLE',
+              `audit buffer full (${maxBuffered} rows waiting for the database): ${dropped} entries dropped so far`,
+              { details: { dropped, action: entry.action } },
+            ),
+          );
         return;
       }
       buffer.push(toRow(entry));
