@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { AuditLog } from '../ports';
 import { checkWebhookAuth, type WebhookAuthConfig } from './auth';
+import { createRejectionThrottle } from './reject-throttle';
 import { parseWebhook } from './schema';
 
 export interface WebhookRouteDeps {
@@ -16,6 +17,8 @@ export interface WebhookRouteDeps {
   audit: AuditLog;
   logger: Logger;
   metrics: Metrics;
+  /** One webhook.rejected audit row per remote address and reason per window (default 60 s). */
+  rejectionAuditWindowMs?: number;
   /** Called after a notification changed a group, so the render worker starts at once. */
   onChanged?: () => void;
 }
@@ -27,15 +30,31 @@ export interface WebhookRouteDeps {
 export function createWebhookRoute(deps: WebhookRouteDeps) {
   const log = deps.logger.child({ module: 'webhook' });
 
-  const reject = (res: ServerResponse, status: number, code: string, message: string, extra: object = {}) => {
+  const throttle = createRejectionThrottle(deps.rejectionAuditWindowMs ?? 60_000);
+
+  const reject = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    code: string,
+    message: string,
+    extra: object = {},
+  ) => {
     deps.metrics.webhookRequests.inc({ status: String(status), outcome: code.toLowerCase() });
-    deps.audit.append({
-      actor: 'alertmanager',
-      action: 'webhook.rejected',
-      subject: 'webhook:alertmanager',
-      details: { status, reason: code, message, ...extra },
-    });
-    log.warn({ status, reason: code, ...extra }, `webhook rejected: ${message}`);
+    const remote = req.socket.remoteAddress ?? 'unknown';
+    const admitted = throttle.admit(`${remote} ${code}`);
+    if (admitted) {
+      const suppressed = admitted.suppressed > 0 ? { suppressedSinceLast: admitted.suppressed } : {};
+      deps.audit.append({
+        actor: 'alertmanager',
+        action: 'webhook.rejected',
+        subject: 'webhook:alertmanager',
+        details: { status, reason: code, message, remote, ...suppressed, ...extra },
+      });
+      log.warn({ status, reason: code, remote, ...suppressed, ...extra }, `webhook rejected: ${message}`);
+    } else {
+      log.debug({ status, reason: code, remote }, `webhook rejected: ${message}`);
+    }
     sendError(res, status, code, message, extra);
   };
 
@@ -49,7 +68,7 @@ export function createWebhookRoute(deps: WebhookRouteDeps) {
         auth.reason === 'not_loopback'
           ? 'no ALERTMANAGER_TOKEN is set, so only this machine may post alerts'
           : 'missing or invalid credentials: send Authorization: Bearer <ALERTMANAGER_TOKEN> (or Basic auth with it as the password)';
-      reject(res, 401, 'UNAUTHORIZED', message, { why: auth.reason, remote });
+      reject(req, res, 401, 'UNAUTHORIZED', message, { why: auth.reason, remote });
       return;
     }
     let body: Buffer;
@@ -59,21 +78,23 @@ export function createWebhookRoute(deps: WebhookRouteDeps) {
       const err = asAppError(e);
       const status = err.code === 'PAYLOAD_TOO_LARGE' ? 413 : 400;
       res.setHeader('connection', 'close');
-      reject(res, status, err.code, err.message);
+      reject(req, res, status, err.code, err.message);
       return;
     }
     let json: unknown;
     try {
       json = JSON.parse(body.toString('utf8'));
     } catch (e) {
-      reject(res, 400, 'PAYLOAD_INVALID', `body is not valid JSON: ${(e as Error).message}`, { issues: [] });
+      reject(req, res, 400, 'PAYLOAD_INVALID', `body is not valid JSON: ${(e as Error).message}`, {
+        issues: [],
+      });
       return;
     }
     const parsed = parseWebhook(json);
     if (!parsed.ok) {
       const first = parsed.issues[0];
       const message = first ? `${first.path}: ${first.message}` : 'invalid payload';
-      reject(res, 400, 'PAYLOAD_INVALID', message, { issues: parsed.issues });
+      reject(req, res, 400, 'PAYLOAD_INVALID', message, { issues: parsed.issues });
       return;
     }
     try {
