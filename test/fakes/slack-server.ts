@@ -45,6 +45,8 @@ export interface FakeSlack {
   failNext(method: string, failure: SlackFailure, times?: number): void;
   /** Every later call to `method` is answered `ms` later (0 removes the delay). */
   delay(method: string, ms: number): void;
+  /** What apps.connections.open answers from now on: a fake Socket Mode server's wsUrl. */
+  setSocketModeUrl(url: string | undefined): void;
   /** Forgets calls, messages, failures and delays; ts values keep increasing. */
   reset(): void;
   close(): Promise<void>;
@@ -97,7 +99,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     if (!state.knows(method)) return record(method, 200, { ok: false, error: 'unknown_method' });
     if (parsed === null) return record(method, 200, { ok: false, error: 'invalid_json' });
     if (token === null) return record(method, 200, { ok: false, error: 'not_authed' });
-    if (!state.acceptsToken(token)) return record(method, 200, { ok: false, error: 'invalid_auth' });
+    if (!state.acceptsToken(token, method)) return record(method, 200, { ok: false, error: 'invalid_auth' });
 
     const failure = failures.get(method)?.shift();
     if (failure !== undefined) {
@@ -157,6 +159,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       if (ms > 0) delays.set(method, ms);
       else delays.delete(method);
     },
+    setSocketModeUrl: (url) => state.setSocketModeUrl(url),
     reset() {
       calls.length = 0;
       failures.clear();

@@ -10,6 +10,8 @@ export interface FakeSlackOptions {
   channels?: Record<string, string>;
   /** users.info answers by user id; unknown ids get a generated user. */
   users?: Record<string, { name: string; realName?: string }>;
+  /** What apps.connections.open hands out (a fake Socket Mode server's wsUrl); unset: it answers an error. */
+  socketModeUrl?: string;
 }
 
 /** The current state of one posted message, after every successful chat.update. */
@@ -32,6 +34,7 @@ const TEAM_ID = 'T0001';
 const BOT = { user_id: 'UBOT', bot_id: 'BBOT', user: 'mogo' };
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
 const METHODS = new Set([
+  'apps.connections.open',
   'auth.test',
   'chat.postMessage',
   'chat.update',
@@ -48,8 +51,16 @@ export class SlackState {
   readonly messages = new Map<string, FakeMessage>();
   private readonly names = new Map<string, string>();
   private seq = 0;
+  private socketModeUrl: string | undefined;
 
-  constructor(private readonly opts: FakeSlackOptions) {}
+  constructor(private readonly opts: FakeSlackOptions) {
+    this.socketModeUrl = opts.socketModeUrl;
+  }
+
+  /** Where apps.connections.open points Socket Mode clients from now on. */
+  setSocketModeUrl(url: string | undefined): void {
+    this.socketModeUrl = url;
+  }
 
   /** "#alerts", "alerts" or an id such as "C123" -> the channel id, remembering names. */
   channelId(channel: string): string {
@@ -66,7 +77,9 @@ export class SlackState {
     return METHODS.has(method);
   }
 
-  acceptsToken(token: string): boolean {
+  acceptsToken(token: string, method?: string): boolean {
+    // Socket Mode connects with the app-level token (xapp-…) and only that method takes one.
+    if (method === 'apps.connections.open') return token.startsWith('xapp-');
     return this.opts.tokens === undefined ? token.startsWith('xoxb-') : this.opts.tokens.includes(token);
   }
 
@@ -79,6 +92,10 @@ export class SlackState {
   /** Answers one call to a method it knows(). */
   handle(method: string, body: Body): SlackResult {
     switch (method) {
+      case 'apps.connections.open':
+        return this.socketModeUrl === undefined
+          ? fail('internal_error', 'fake slack: no Socket Mode URL set (setSocketModeUrl)')
+          : { ok: true, url: this.socketModeUrl };
       case 'auth.test':
         return { ok: true, url: 'https://mogo-test.slack.com/', team: 'mogo test', team_id: TEAM_ID, ...BOT };
       case 'chat.postMessage':
