@@ -3,6 +3,7 @@ import { App, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Config } from './config';
 import { sendError, sendJson } from './http/respond';
+import { type DigestResult, postDigest } from './incidents/post-digest';
 import { type RulesProvider, receiveNotification } from './incidents/receive-notification';
 import { createRenderWorker, type RenderWorker } from './incidents/render-worker';
 import {
@@ -14,10 +15,20 @@ import {
 import { createRollbackRunner, type RollbackRunner } from './incidents/rollback/runner';
 import { sweepRollbacks } from './incidents/rollback/sweep';
 import { createWebhookRoute } from './ingest/webhook-route';
+import { scheduleDigest } from './jobs/digest';
 import { scheduleRollbackSweep } from './jobs/rollback-sweep';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
-import type { AlertStore, AuditLog, Chat, Clock, Directory, Locks, RollbackStore } from './ports';
+import type {
+  AlertStore,
+  AuditLog,
+  Chat,
+  Clock,
+  DigestStore,
+  Directory,
+  Locks,
+  RollbackStore,
+} from './ports';
 import type { RollbackTargetConfig } from './rollback/config-schema';
 import type { Deployer } from './rollback/deployer';
 import { createCachedDirectory, createStaticDirectory } from './rollback/directory';
@@ -31,7 +42,7 @@ import { createSlackDirectory } from './slack/directory';
 import { SlackHttpReceiver } from './slack/receiver';
 
 export interface AppDeps {
-  config: Pick<Config, 'slack' | 'webhook' | 'rollback'>;
+  config: Pick<Config, 'slack' | 'webhook' | 'rollback' | 'digest'>;
   logger: Logger;
   alerts: AlertStore;
   audit: AuditLog;
@@ -39,6 +50,7 @@ export interface AppDeps {
   rules: RulesProvider;
   clock: Clock;
   rollbacks: RollbackStore;
+  digests: DigestStore;
   /** The backend of a rollback target; built in the composition root, where secrets come from the environment. */
   deployerFor: (target: RollbackTargetConfig) => Deployer;
   /** Resolves when storage answers; /readyz uses it. */
@@ -51,6 +63,8 @@ export interface AppDeps {
   rollbackOptions?: Partial<RollbackOptions>;
   /** Cron expression of the rollback sweep (default every 15 s); false: only at start-up (tests sweep by hand). */
   rollbackSweep?: string | false;
+  /** false: no digest schedule whatever config.digest says (tests call app.digest.runNow()). */
+  digestSchedule?: false;
   metrics?: Metrics;
 }
 
@@ -63,6 +77,10 @@ export interface MogoApp {
     runner: RollbackRunner;
     /** Expires unapproved requests and reports rollbacks whose process is gone (also runs on a schedule). */
     sweep(): Promise<{ expired: number; interrupted: number }>;
+  };
+  digest: {
+    /** Runs the digest now for the period starting at `at` (default: the clock's now), as a tick would. */
+    runNow(at?: Date): Promise<DigestResult>;
   };
   /** Starts background work (render worker, Socket Mode connection); the caller owns listen(). */
   start(): Promise<void>;
@@ -117,6 +135,9 @@ export function createApp(deps: AppDeps): MogoApp {
   const runner = createRollbackRunner(rollback);
   const sweep = () => sweepRollbacks(rollback, runner);
   let sweepJob: ReturnType<typeof scheduleRollbackSweep> | undefined;
+  const digest = (periodStart: Date) =>
+    postDigest({ digests: deps.digests, chat, audit: deps.audit, logger }, periodStart);
+  let digestJob: ReturnType<typeof scheduleDigest> | undefined;
 
   const webhook = createWebhookRoute({
     auth: { token: config.webhook.token, loopbackOnly: !config.webhook.allowUnauthenticated },
@@ -134,7 +155,12 @@ export function createApp(deps: AppDeps): MogoApp {
   if (mode !== 'local') {
     const receiver =
       httpReceiver ??
-      new SocketModeReceiver({ appToken: config.slack.appToken!, logger: boltLogger(logger) });
+      new SocketModeReceiver({
+        appToken: config.slack.appToken!,
+        logger: boltLogger(logger),
+        // apps.connections.open must go to SLACK_API_URL too; Bolt 5 takes the socket client's options here
+        installerOptions: { clientOptions: config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {} },
+      });
     bolt = new App({
       token: config.slack.botToken,
       receiver,
@@ -192,6 +218,7 @@ export function createApp(deps: AppDeps): MogoApp {
     worker,
     metrics,
     rollbacks: { runner, sweep },
+    digest: { runNow: (at = clock.now()) => digest(at) },
     async start() {
       worker.start();
       // Start-up recovery: a rollback left running by a crashed or restarted process is reported now.
@@ -199,11 +226,17 @@ export function createApp(deps: AppDeps): MogoApp {
         logger.error({ err }, 'rollback start-up check failed; the schedule retries'),
       );
       if (deps.rollbackSweep !== false) sweepJob = scheduleRollbackSweep(sweep, logger, deps.rollbackSweep);
+      if (config.digest && deps.digestSchedule !== false)
+        digestJob = scheduleDigest(digest, () => clock.now(), logger, {
+          expression: config.digest.schedule,
+          timeZone: config.digest.timeZone,
+        });
       if (bolt && mode === 'socket') await bolt.start();
     },
     async stop() {
       if (bolt && mode === 'socket') await bolt.stop();
       await sweepJob?.stop();
+      await digestJob?.stop();
       await runner.stop();
       await worker.stop();
     },

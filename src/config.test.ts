@@ -59,6 +59,28 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('runs the digest daily at 09:00 UTC by default; DIGEST_SCHEDULE=off disables it', () => {
+    expect(loadConfig({}).digest).toEqual({ schedule: '0 9 * * *', timeZone: 'UTC' });
+    expect(loadConfig({ DIGEST_SCHEDULE: '30 8 * * 1-5', DIGEST_TIME_ZONE: 'Europe/Berlin' }).digest).toEqual(
+      {
+        schedule: '30 8 * * 1-5',
+        timeZone: 'Europe/Berlin',
+      },
+    );
+    expect(loadConfig({ DIGEST_SCHEDULE: 'off' }).digest).toBeNull();
+  });
+
+  it('refuses a bad digest cron expression or time zone, naming both', () => {
+    expect(problemsOf({ DIGEST_SCHEDULE: '0 25 * * *', DIGEST_TIME_ZONE: 'Mars/Olympus' }).sort()).toEqual([
+      'DIGEST_SCHEDULE',
+      'DIGEST_TIME_ZONE',
+    ]);
+    expect(problemsOf({ DIGEST_SCHEDULE: 'daily' })).toEqual(['DIGEST_SCHEDULE']);
+    expect(() => loadConfig({ DIGEST_SCHEDULE: 'daily' })).toThrow(
+      /DIGEST_SCHEDULE: must be a cron expression/,
+    );
+  });
+
   it('says what was wrong in words, never echoing nothing', () => {
     expect(() => loadConfig({ PORT: '99999' })).toThrow(/PORT: .*99999/);
   });

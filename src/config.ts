@@ -1,5 +1,7 @@
+import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 import { AppError } from './errors';
+import { canonicalTimeZone } from './rules/time';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -66,6 +68,20 @@ const EnvSchema = z.object({
     .min(10)
     .max(6 * 3600)
     .default(30 * 60),
+  DIGEST_SCHEDULE: z
+    .string()
+    .trim()
+    .default('0 9 * * *')
+    .refine((v) => v === 'off' || validCron(v), {
+      message: 'must be a cron expression (5 fields, or 6 with seconds first), e.g. "0 9 * * *", or "off"',
+    }),
+  DIGEST_TIME_ZONE: z
+    .string()
+    .trim()
+    .default('UTC')
+    .refine((v) => canonicalTimeZone(v) !== undefined, {
+      message: 'must be an IANA time zone name, e.g. "UTC" or "Europe/Berlin"',
+    }),
 });
 
 export type SlackMode = 'local' | 'http' | 'socket';
@@ -92,6 +108,8 @@ export interface Config {
     /** How long mogo waits for a backend's rollback() before it reports a timeout. */
     timeoutMs: number;
   };
+  /** The digest of digest-only alert groups: when it runs; null when DIGEST_SCHEDULE=off. */
+  digest: { schedule: string; timeZone: string } | null;
 }
 
 export interface ConfigProblem {
@@ -157,6 +175,10 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       approvalTtlMs: e.ROLLBACK_APPROVAL_TTL_SECONDS * 1000,
       timeoutMs: e.ROLLBACK_TIMEOUT_SECONDS * 1000,
     },
+    digest:
+      e.DIGEST_SCHEDULE === 'off'
+        ? null
+        : { schedule: e.DIGEST_SCHEDULE, timeZone: canonicalTimeZone(e.DIGEST_TIME_ZONE)! },
   };
   return deepFreeze(config);
 }

@@ -55,6 +55,7 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
     audit: storage.audit,
     locks: storage.locks,
     rollbacks: storage.rollbacks,
+    digests: storage.digests,
     deployerFor: deployersFrom(env, logger, initialRules.targets),
     rules,
     metrics,

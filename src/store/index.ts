@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type Redis from 'ioredis';
 import type { Logger } from '../logger';
-import type { AlertStore, Locks, RollbackStore } from '../ports';
+import type { AlertStore, DigestStore, Locks, RollbackStore } from '../ports';
 import type { Db } from './db';
 import { createPgliteDb } from './embedded/pglite-db';
 import { createMemoryLocks } from './memory/memory-locks';
@@ -11,6 +11,7 @@ import { connectRedis } from './redis/connect';
 import { createRedisLocks } from './redis/redis-locks';
 import { createSqlAlertStore } from './sql-alert-store';
 import { createSqlAuditLog, type SqlAuditLog } from './sql-audit-log';
+import { createSqlDigestStore } from './sql-digest-store';
 import { createSqlRollbackStore } from './sql-rollback-store';
 
 export interface StorageOptions {
@@ -29,6 +30,7 @@ export interface Storage {
   alerts: AlertStore;
   audit: SqlAuditLog;
   rollbacks: RollbackStore;
+  digests: DigestStore;
   locks: Locks;
   kind: { db: 'postgres' | 'embedded'; state: 'redis' | 'memory' };
   /** Flushes the audit log, then closes Redis and the database. */
@@ -83,6 +85,7 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
       alerts: createSqlAlertStore(db),
       audit,
       rollbacks: createSqlRollbackStore(db),
+      digests: createSqlDigestStore(db),
       locks: redis
         ? createRedisLocks(redis, { prefix: `${opts.redisPrefix ?? 'mogo:'}lock:` })
         : createMemoryLocks(),

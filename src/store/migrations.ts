@@ -101,6 +101,25 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX rollbacks_state_idx ON rollbacks (state, expires_at)',
     ],
   },
+  {
+    version: 4,
+    name: 'digests',
+    statements: [
+      // one row per (channel, period): the claim that makes a digest post exactly once across replicas
+      `CREATE TABLE digests (
+        channel text NOT NULL,
+        period_start timestamptz NOT NULL,
+        claimed_at timestamptz NOT NULL,
+        posted_at timestamptz,
+        ts text,
+        group_count int,
+        PRIMARY KEY (channel, period_start)
+      )`,
+      // the digest scans digest-only groups by change time
+      `CREATE INDEX alert_groups_digest_idx ON alert_groups (updated_at)
+        WHERE (state->'routing'->>'notify') = 'false'`,
+    ],
+  },
 ];
 
 /** Arbitrary constant namespacing mogo's advisory locks; the second key is the schema, so schemas don't wait. */

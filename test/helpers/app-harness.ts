@@ -16,6 +16,7 @@ import { createMemoryLocks } from '../../src/store/memory/memory-locks';
 import { migrate } from '../../src/store/migrations';
 import { createSqlAlertStore } from '../../src/store/sql-alert-store';
 import { createSqlAuditLog, type SqlAuditLog } from '../../src/store/sql-audit-log';
+import { createSqlDigestStore } from '../../src/store/sql-digest-store';
 import { createSqlRollbackStore } from '../../src/store/sql-rollback-store';
 
 export const REPO_RULES = join(__dirname, '../../rules');
@@ -51,6 +52,8 @@ export async function startTestApp(
     rollbackOptions?: Partial<RollbackOptions>;
     /** The rollback sweep's cron expression; by default none (tests call app.rollbacks.sweep()). */
     rollbackSweep?: string;
+    /** Run the digest on config's schedule (DIGEST_SCHEDULE); by default never (tests call app.digest.runNow()). */
+    digestSchedule?: boolean;
     clock?: Clock;
     /** Share a database between apps (a restart); the caller closes it. */
     db?: Db;
@@ -76,10 +79,12 @@ export async function startTestApp(
     audit,
     locks: createMemoryLocks(),
     rollbacks,
+    digests: createSqlDigestStore(db),
     deployerFor: opts.deployerFor ?? noDeployer,
     ...(opts.directory ? { directory: opts.directory } : {}),
     ...(opts.rollbackOptions ? { rollbackOptions: opts.rollbackOptions } : {}),
     rollbackSweep: opts.rollbackSweep ?? false,
+    ...(opts.digestSchedule ? {} : { digestSchedule: false as const }),
     rules: { current: () => rules },
     clock: opts.clock ?? { now: () => new Date() },
     ping: async () => void (await db.query('select 1')),
