@@ -107,7 +107,10 @@ function deployersFrom(
   for (const t of targets) {
     const missing = requiredSecrets(t).filter((name) => !env[name]);
     if (missing.length > 0)
-      logger.warn({ target: t.name, missing }, `rollback target ${t.name}: ${missing.join(', ')} not set`);
+      logger.warn(
+        { target: t.name, missing },
+        `rollback target ${t.name} cannot run until ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} set in the environment`,
+      );
   }
   const built = new WeakMap<RollbackTargetConfig, Deployer>();
   return (target: RollbackTargetConfig): Deployer => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertGroup } from '../domain/group';
-import { asAppError } from '../errors';
+import { asAppError, isAppError } from '../errors';
 import type { Logger } from '../logger';
 import type { AlertStore, AuditLog, Chat, ChatMessage, Locks, RenderJob } from '../ports';
 
@@ -123,7 +123,21 @@ export function createRenderWorker(deps: RenderWorkerDeps, opts: RenderWorkerOpt
     const existing = await deps.alerts.getMessage(group.id);
     if (existing) {
       if (existing.renderedVersion >= group.version) return 'done';
-      await deps.chat.update(existing, await deps.render(group));
+      const message = await deps.render(group);
+      try {
+        await deps.chat.update(existing, message);
+      } catch (e) {
+        if (!isAppError(e) || e.code !== 'SLACK_MESSAGE_NOT_FOUND') throw e;
+        // Someone deleted the alert message: post it again in the same channel rather than going silent.
+        log.warn(
+          { groupId: group.id, channel: existing.channel, ts: existing.ts },
+          'alert message gone; posting it again',
+        );
+        const ref = await deps.chat.post(existing.channel, message);
+        await deps.alerts.saveMessage(group.id, ref, group.version);
+        notified(group, ref, 'posted');
+        return 'done';
+      }
       await deps.alerts.saveMessage(group.id, existing, group.version);
       notified(group, existing, 'updated');
       return 'done';

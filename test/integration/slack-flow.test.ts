@@ -133,6 +133,28 @@ describe('Slack flow (HTTP mode, fake Slack)', () => {
 });
 
 describe('a slow or rate-limited Slack', () => {
+  it('a deleted alert message is posted again on the next change', async () => {
+    const slack = await startFakeSlack();
+    const t = await startTestApp({ slackApiUrl: slack.url });
+    try {
+      await postWebhook(t.url, fixture());
+      const first = await slack.waitFor((c) => c.method === 'chat.postMessage');
+      slack.failNext('chat.update', { error: 'message_not_found' });
+      const changed = fixture();
+      changed.alerts[2].status = 'resolved';
+      changed.alerts[2].endsAt = '2026-11-23T23:30:00Z';
+      await postWebhook(t.url, changed);
+      await slack.waitFor(() => slack.callsTo('chat.postMessage').length === 2, 10_000);
+      const second = slack.callsTo('chat.postMessage')[1]!;
+      expect(second.body.channel).toBe(first.response?.channel);
+      expect(second.response?.ts).not.toBe(first.response?.ts);
+      expect(JSON.stringify(second.body.blocks)).toContain('resolved 1');
+    } finally {
+      await t.close();
+      await slack.close();
+    }
+  });
+
   it('never slows or fails the webhook; the message goes out once Slack recovers', async () => {
     const slack = await startFakeSlack();
     const t = await startTestApp({ slackApiUrl: slack.url });
