@@ -35,6 +35,7 @@ import { createCachedDirectory, createStaticDirectory } from './rollback/directo
 import { registerAlertButtons } from './slack/actions/alert-buttons';
 import { registerRollbackActions } from './slack/actions/rollback-actions';
 import { renderAlertGroup } from './slack/blocks/alert-group';
+import { withFallbackNote } from './slack/blocks/fallback-note';
 import { boltLogger } from './slack/bolt-logger';
 import { createLoggingChat, createSlackChat } from './slack/chat';
 import { registerIncidentCommand } from './slack/commands/incident';
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps): MogoApp {
       }),
     logger,
     metrics: metrics.renderHooks,
+    fallback: { channel: () => deps.rules.current().defaults.channel, note: withFallbackNote },
   });
 
   const rollback: RollbackDeps = {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AlertGroup } from '../domain/group';
 import { asAppError, isAppError } from '../errors';
 import type { Logger } from '../logger';
-import type { AlertStore, AuditLog, Chat, ChatMessage, Locks, RenderJob } from '../ports';
+import type { AlertStore, AuditLog, Chat, ChatMessage, Locks, MessageRef, RenderJob } from '../ports';
 
 export interface RenderWorkerDeps {
   alerts: AlertStore;
@@ -13,7 +13,14 @@ export interface RenderWorkerDeps {
   render: (group: AlertGroup) => ChatMessage | Promise<ChatMessage>;
   logger: Logger;
   metrics?: { notified(kind: 'posted' | 'updated'): void; failed(code: string): void };
+  /**
+   * Where a first post goes when the routed channel does not exist or mogo is not in it (the rules' default
+   * channel), and how the message says so; absent: such a post fails and is audited as alert.notify_failed.
+   */
+  fallback?: { channel(): string; note(message: ChatMessage, intended: string, code: string): ChatMessage };
 }
+
+const CHANNEL_UNUSABLE = new Set(['SLACK_CHANNEL_NOT_FOUND', 'SLACK_NOT_IN_CHANNEL']);
 
 export interface RenderWorkerOptions {
   concurrency?: number;
@@ -146,7 +153,7 @@ export function createRenderWorker(deps: RenderWorkerDeps, opts: RenderWorkerOpt
     if (!(await deps.alerts.claimMessage(group.id, leaseMs))) return 'retry';
     let ref: Awaited<ReturnType<Chat['post']>>;
     try {
-      ref = await deps.chat.post(group.routing.channel, await deps.render(group));
+      ref = await postFirst(group, await deps.render(group));
     } catch (e) {
       await deps.alerts.releaseClaim(group.id);
       throw e;
@@ -154,6 +161,29 @@ export function createRenderWorker(deps: RenderWorkerDeps, opts: RenderWorkerOpt
     await deps.alerts.saveMessage(group.id, ref, group.version);
     notified(group, ref, 'posted');
     return 'done';
+  }
+
+  /** Posts to the routed channel, or to the fallback channel when the routed one cannot take it. */
+  async function postFirst(group: AlertGroup, message: ChatMessage): Promise<MessageRef> {
+    const intended = group.routing.channel;
+    try {
+      return await deps.chat.post(intended, message);
+    } catch (e) {
+      const fallback = deps.fallback?.channel();
+      if (!isAppError(e) || !CHANNEL_UNUSABLE.has(e.code) || !fallback || fallback === intended) throw e;
+      log.warn(
+        { groupId: group.id, intended, fallback, code: e.code },
+        'routed channel unusable; posting to the fallback',
+      );
+      deps.metrics?.failed(e.code);
+      deps.audit.append({
+        actor: 'mogo',
+        action: 'alert.rerouted',
+        subject: `group:${group.id}`,
+        details: { intended, fallback, code: e.code },
+      });
+      return deps.chat.post(fallback, deps.fallback!.note(message, intended, e.code));
+    }
   }
 
   function notified(group: AlertGroup, ref: { channel: string; ts: string }, kind: 'posted' | 'updated') {

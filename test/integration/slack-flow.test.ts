@@ -175,19 +175,43 @@ describe('a slow or rate-limited Slack', () => {
     }
   });
 
-  it('a channel that does not exist is reported and audited, not retried forever', async () => {
+  it('a routed channel that does not exist falls back to the default channel, saying so', async () => {
     const slack = await startFakeSlack();
     const t = await startTestApp({ slackApiUrl: slack.url });
     try {
       slack.failNext('chat.postMessage', { error: 'channel_not_found' });
       await postWebhook(t.url, fixture());
-      await slack.waitFor((c) => c.method === 'chat.postMessage');
+      const posted = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.response?.ok === true);
+      expect(posted.body.channel).toBe('#alerts');
+      expect(JSON.stringify(posted.body.blocks)).toContain(
+        'Meant for #alerts-critical, but the channel does not exist',
+      );
+      await t.audit.flush();
+      expect(await t.audit.list({ action: 'alert.rerouted' })).toEqual([
+        expect.objectContaining({
+          details: { intended: '#alerts-critical', fallback: '#alerts', code: 'SLACK_CHANNEL_NOT_FOUND' },
+        }),
+      ]);
+    } finally {
+      await t.close();
+      await slack.close();
+    }
+  });
+
+  it('when the default channel fails too, it is reported and audited, not retried forever', async () => {
+    const slack = await startFakeSlack();
+    const t = await startTestApp({ slackApiUrl: slack.url });
+    try {
+      slack.failNext('chat.postMessage', { error: 'channel_not_found' }, 2);
+      await postWebhook(t.url, fixture());
+      await slack.waitFor(() => slack.callsTo('chat.postMessage').length === 2);
       await t.app.worker.drain();
       await new Promise((r) => setTimeout(r, 200));
       await t.audit.flush();
       expect(await t.audit.list({ action: 'alert.notify_failed' })).toEqual([
         expect.objectContaining({ details: expect.objectContaining({ code: 'SLACK_CHANNEL_NOT_FOUND' }) }),
       ]);
+      expect(slack.callsTo('chat.postMessage')).toHaveLength(2);
     } finally {
       await t.close();
       await slack.close();
