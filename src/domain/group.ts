@@ -46,3 +46,18 @@ export function countByStatus(group: Pick<AlertGroup, 'alerts'>): { firing: numb
 export function groupIdOf(groupKey: string): string {
   return createHash('sha256').update(groupKey).digest('hex').slice(0, 24);
 }
+
+/** The group's alert name: common to all its alerts, else from the grouping, else the first alert's. */
+export function alertnameOf(
+  group: Pick<AlertGroup, 'commonLabels' | 'groupLabels' | 'alerts'>,
+): string | undefined {
+  return group.commonLabels.alertname ?? group.groupLabels.alertname ?? group.alerts[0]?.labels.alertname;
+}
+
+/** Why the group got its priority, in words: the rules engine's explanation, else the score and the rules. */
+export function priorityReason(routing: Routing): string {
+  const { score, matched, explain } = routing;
+  if (explain && explain.length > 0) return explain.join(' · ');
+  const rules = matched.map((m) => `${m.rule} (${m.weight >= 0 ? '+' : ''}${m.weight})`).join(', ');
+  return `score ${score} · ${rules === '' ? 'no rule matched' : rules}`;
+}

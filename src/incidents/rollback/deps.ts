@@ -1,4 +1,4 @@
-import type { AlertGroup } from '../../domain/group';
+import { type AlertGroup, alertnameOf } from '../../domain/group';
 import type { Logger } from '../../logger';
 import type {
   AlertStore,
@@ -85,11 +85,7 @@ export function rollbackContext(
     alert: {
       groupId: group.id,
       groupKey: group.groupKey,
-      alertname:
-        group.commonLabels.alertname ??
-        group.groupLabels.alertname ??
-        group.alerts[0]?.labels.alertname ??
-        '',
+      alertname: alertnameOf(group) ?? '',
       labels: { ...group.groupLabels, ...group.commonLabels },
     },
   };

@@ -1,5 +1,10 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/web-api';
-import { type AlertGroup, countByStatus } from '../../domain/group';
+import {
+  type AlertGroup,
+  countByStatus,
+  alertnameOf as groupAlertname,
+  priorityReason,
+} from '../../domain/group';
 import type { ChatMessage } from '../../ports';
 import { ACTION_IDS } from './action-ids';
 import { alertLine, orderForDisplay, type Shared, sharedOf } from './alert-lines';
@@ -52,12 +57,7 @@ export function renderAlertGroup(group: AlertGroup, opts: RenderOptions = {}): C
 }
 
 function alertnameOf(group: AlertGroup): string {
-  return (
-    group.commonLabels.alertname ??
-    group.groupLabels.alertname ??
-    group.alerts[0]?.labels.alertname ??
-    'Alert'
-  );
+  return groupAlertname(group) ?? 'Alert';
 }
 
 function summaryOf(group: AlertGroup): string | undefined {
@@ -115,12 +115,7 @@ function summary(group: AlertGroup, shared: Shared): SectionBlock {
  * maintenance) when it gave one, else the score and each rule that contributed, in evaluation order.
  */
 function priorityContext(group: AlertGroup): ContextBlock {
-  const { priority, score, matched, explain } = group.routing;
-  if (explain && explain.length > 0) return context(`${priority} · ${escapeText(explain.join(' · '))}`);
-  const rules = matched
-    .map((m) => `${escapeText(m.rule)} (${m.weight >= 0 ? '+' : ''}${m.weight})`)
-    .join(', ');
-  return context(`${priority} · score ${score} · ${rules === '' ? 'no rule matched' : rules}`);
+  return context(`${group.routing.priority} · ${escapeText(priorityReason(group.routing))}`);
 }
 
 function stateContext(group: AlertGroup, rollback: RollbackView | undefined): ContextBlock | null {

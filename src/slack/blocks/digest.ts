@@ -1,5 +1,5 @@
 import type { ContextBlock, KnownBlock, SectionBlock } from '@slack/web-api';
-import { type AlertGroup, countByStatus } from '../../domain/group';
+import { type AlertGroup, alertnameOf, countByStatus, priorityReason } from '../../domain/group';
 import type { ChatMessage } from '../../ports';
 import { escapeText, PRIORITY_EMOJI, RESOLVED_EMOJI, SLACK_LIMITS, slackDate, truncate } from './mrkdwn';
 
@@ -58,30 +58,13 @@ function groupSection(group: AlertGroup): SectionBlock {
   const emoji = group.status === 'resolved' ? RESOLVED_EMOJI : PRIORITY_EMOJI[priority];
   const status = group.status === 'resolved' ? 'RESOLVED' : 'FIRING';
   const lines = [
-    `${emoji} *${escapeText(alertnameOf(group))}* · ${priority} ${status} · firing ${firing} · resolved ${resolved}`,
-    `_${escapeText(truncate(whyOf(group), WHY_MAX))}_`,
+    `${emoji} *${escapeText(alertnameOf(group) ?? 'Alert')}* · ${priority} ${status} · firing ${firing} · resolved ${resolved}`,
+    `_${escapeText(truncate(priorityReason(group.routing), WHY_MAX))}_`,
   ];
   return {
     type: 'section',
     text: { type: 'mrkdwn', text: truncate(lines.join('\n'), SLACK_LIMITS.sectionText) },
   };
-}
-
-function alertnameOf(group: AlertGroup): string {
-  return (
-    group.commonLabels.alertname ??
-    group.groupLabels.alertname ??
-    group.alerts[0]?.labels.alertname ??
-    'Alert'
-  );
-}
-
-/** The rules engine's explanation when it gave one, else the score and the rules that contributed. */
-function whyOf(group: AlertGroup): string {
-  const { score, matched, explain } = group.routing;
-  if (explain && explain.length > 0) return explain.join(' · ');
-  const rules = matched.map((m) => `${m.rule} (${m.weight >= 0 ? '+' : ''}${m.weight})`).join(', ');
-  return `score ${score} · ${rules === '' ? 'no rule matched' : rules}`;
 }
 
 function context(text: string): ContextBlock {

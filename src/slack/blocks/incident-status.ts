@@ -1,4 +1,4 @@
-import { type AlertGroup, countByStatus } from '../../domain/group';
+import { type AlertGroup, alertnameOf, countByStatus } from '../../domain/group';
 import type { ChatMessage } from '../../ports';
 import { escapeText } from './mrkdwn';
 
@@ -17,8 +17,7 @@ export function renderIncidentStatus(open: AlertGroup[]): ChatMessage {
   );
   const lines = sorted.slice(0, MAX_LISTED).map((g) => {
     const { firing } = countByStatus(g);
-    const name =
-      g.commonLabels.alertname ?? g.groupLabels.alertname ?? g.alerts[0]?.labels.alertname ?? g.groupKey;
+    const name = alertnameOf(g) ?? g.groupKey;
     const ack = g.ack ? ` · acked by <@${g.ack.by}>` : ' · *not acknowledged*';
     return `*${g.routing.priority}* ${escapeText(name)} · ${firing} firing · ${escapeText(g.routing.channel)}${ack}`;
   });
