@@ -58,10 +58,7 @@ export async function approveRollback(
     { approvedBy: input.user },
     [rollbackAudit('rollback.approved', input.user, record, { requestedBy: record.requestedBy })],
   );
-  if (!approved) {
-    const now = await deps.rollbacks.get(record.id);
-    return { ok: false, message: now ? notPendingText(now) : MESSAGES.requestGone };
-  }
+  if (!approved) return noLongerPending(deps, record.id);
   deps.metrics?.decided('approved');
   deps.onChanged();
   await runner.start(approved, input.user);
@@ -92,12 +89,15 @@ export async function cancelRollback(
     { cancelledBy: input.user, summary },
     [rollbackAudit('rollback.denied', input.user, record, { reason, requestedBy: record.requestedBy })],
   );
-  if (!done) {
-    const now = await deps.rollbacks.get(record.id);
-    return { ok: false, message: now ? notPendingText(now) : MESSAGES.requestGone };
-  }
+  if (!done) return noLongerPending(deps, record.id);
   deps.metrics?.decided('cancelled');
   deps.onChanged();
   await replyInThread(deps, record.groupId, cancelledThreadText(record, input.user));
   return { ok: true };
+}
+
+/** Someone else decided first (or it expired): say what became of the request. */
+async function noLongerPending(deps: RollbackDeps, id: string): Promise<Outcome> {
+  const now = await deps.rollbacks.get(id);
+  return { ok: false, message: now ? notPendingText(now) : MESSAGES.requestGone };
 }
