@@ -4,7 +4,7 @@ import { WebClient } from '@slack/web-api';
 import type { Config } from './config';
 import { sendError, sendJson } from './http/respond';
 import { type DigestResult, postDigest } from './incidents/post-digest';
-import { type RulesProvider, receiveNotification } from './incidents/receive-notification';
+import { receiveNotification } from './incidents/receive-notification';
 import { createRenderWorker, type RenderWorker } from './incidents/render-worker';
 import {
   DEFAULT_ROLLBACK_OPTIONS,
@@ -28,6 +28,7 @@ import type {
   Directory,
   Locks,
   RollbackStore,
+  RulesProvider,
 } from './ports';
 import type { RollbackTargetConfig } from './rollback/config-schema';
 import type { Deployer } from './rollback/deployer';

@@ -1,13 +1,8 @@
 import { type Alert, type Notification, priorityRank, type Routing } from '../domain/alert';
 import { countByStatus } from '../domain/group';
 import { applyNotification } from '../domain/merge';
-import type { AlertStore, AuditEntry, Clock } from '../ports';
+import type { AlertStore, AuditEntry, Clock, RulesProvider } from '../ports';
 import { type RuleSet, routeAlert } from '../rules';
-
-/** The rules in force; hot reload swaps what current() returns. */
-export interface RulesProvider {
-  current(): RuleSet;
-}
 
 export interface ReceiveDeps {
   alerts: AlertStore;

@@ -1,3 +1,10 @@
+import {
+  ACTIVE_ROLLBACK_STATES,
+  FINAL_ROLLBACK_STATES,
+  LIVE_ROLLBACK_STATES,
+  type RollbackState,
+  sqlStateList,
+} from '../domain/rollback';
 import { AppError } from '../errors';
 import type {
   AuditEntry,
@@ -6,7 +13,6 @@ import type {
   NewRollback,
   RollbackPatch,
   RollbackRecord,
-  RollbackState,
   RollbackStore,
 } from '../ports';
 import { type Db, isUniqueViolation, type Queryable } from './db';
@@ -15,8 +21,9 @@ import { appendAuditRows } from './sql-audit-log';
 
 /** `now` for every statement: the injected clock when given (tests), else the database's clock ($1 null). */
 const NOW = 'coalesce($1::timestamptz, now())';
-const ACTIVE = `('pending', 'approved', 'running')`;
-const FINAL: readonly RollbackState[] = ['succeeded', 'failed', 'denied', 'expired', 'interrupted'];
+/** The same list as the rollbacks_one_active_per_target index predicate (migration 3; a test keeps them equal). */
+const ACTIVE = sqlStateList(ACTIVE_ROLLBACK_STATES);
+const LIVE = sqlStateList(LIVE_ROLLBACK_STATES);
 
 interface Row {
   id: string;
@@ -136,7 +143,7 @@ export function createSqlRollbackStore(db: Db, clock?: Clock): RollbackStore {
              summary = coalesce($6, summary),
              details = CASE WHEN $7::jsonb IS NULL THEN details ELSE details || $7::jsonb END,
              started_at = CASE WHEN $3 = 'running' THEN ${NOW} ELSE started_at END,
-             heartbeat_at = CASE WHEN $3 IN ('approved', 'running') THEN ${NOW} ELSE heartbeat_at END,
+             heartbeat_at = CASE WHEN $3 IN ${LIVE} THEN ${NOW} ELSE heartbeat_at END,
              finished_at = CASE WHEN $3 = ANY($8::text[]) THEN ${NOW} ELSE finished_at END
            WHERE id = $2 AND state = ANY($9::text[])
            RETURNING *`,
@@ -148,7 +155,7 @@ export function createSqlRollbackStore(db: Db, clock?: Clock): RollbackStore {
             patch.cancelledBy ?? null,
             patch.summary ?? null,
             patch.details === undefined ? null : JSON.stringify(patch.details),
-            FINAL,
+            FINAL_ROLLBACK_STATES,
             from,
           ],
           q,
@@ -187,7 +194,7 @@ export function createSqlRollbackStore(db: Db, clock?: Clock): RollbackStore {
 
     async listStale(staleMs, limit = 100) {
       const { rows } = await db.query<Row>(
-        `SELECT * FROM rollbacks WHERE state IN ('approved', 'running')
+        `SELECT * FROM rollbacks WHERE state IN ${LIVE}
            AND coalesce(heartbeat_at, updated_at) <= ${NOW} - $2::float8 * interval '1 millisecond'
          ORDER BY requested_at, id LIMIT $3`,
         [now(), staleMs, limit],

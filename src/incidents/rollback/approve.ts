@@ -1,3 +1,4 @@
+import { rollbackSources } from '../../domain/rollback';
 import type { RollbackRecord } from '../../ports';
 import {
   cancelledThreadText,
@@ -53,7 +54,7 @@ export async function approveRollback(
 
   const approved = await deps.rollbacks.transition(
     record.id,
-    ['pending'],
+    rollbackSources('approved'),
     'approved',
     { approvedBy: input.user },
     [rollbackAudit('rollback.approved', input.user, record, { requestedBy: record.requestedBy })],
@@ -84,7 +85,7 @@ export async function cancelRollback(
   const summary = own ? 'Cancelled by the requester' : 'Rejected by an approver';
   const done = await deps.rollbacks.transition(
     record.id,
-    ['pending'],
+    rollbackSources('denied'),
     'denied',
     { cancelledBy: input.user, summary },
     [rollbackAudit('rollback.denied', input.user, record, { reason, requestedBy: record.requestedBy })],

@@ -10,10 +10,10 @@ import type {
   MessageRef,
   RollbackRecord,
   RollbackStore,
+  RulesProvider,
 } from '../../ports';
 import type { RollbackTargetConfig } from '../../rollback/config-schema';
 import type { Deployer, RollbackContext } from '../../rollback/deployer';
-import type { RulesProvider } from '../receive-notification';
 
 export interface RollbackOptions {
   /** A request waiting for approval expires after this long. */

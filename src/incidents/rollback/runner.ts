@@ -1,3 +1,4 @@
+import { rollbackSources } from '../../domain/rollback';
 import { AppError, asAppError } from '../../errors';
 import type { RollbackRecord } from '../../ports';
 import type { RollbackResult } from '../../rollback/deployer';
@@ -89,7 +90,7 @@ export function createRollbackRunner(deps: RollbackDeps): RollbackRunner {
       if (result) {
         finished = await deps.rollbacks.transition(
           record.id,
-          ['running'],
+          rollbackSources('succeeded'),
           'succeeded',
           { summary: result.summary, details: { result: result.details } },
           [
@@ -106,7 +107,7 @@ export function createRollbackRunner(deps: RollbackDeps): RollbackRunner {
         const failed = { code: failure.code, error: failure.message, ...(failure.details ?? {}) };
         finished = await deps.rollbacks.transition(
           record.id,
-          ['running'],
+          rollbackSources('failed'),
           'failed',
           { summary, details: { failure: failed } },
           [rollbackAudit('rollback.failed', actor, record, { reason: 'backend', summary, ...failed })],
@@ -124,7 +125,7 @@ export function createRollbackRunner(deps: RollbackDeps): RollbackRunner {
 
   return {
     async start(record, actor) {
-      const started = await deps.rollbacks.transition(record.id, ['approved'], 'running', {}, [
+      const started = await deps.rollbacks.transition(record.id, rollbackSources('running'), 'running', {}, [
         rollbackAudit('rollback.started', actor, record, {
           requestedBy: record.requestedBy,
           approvedBy: record.approvedBy,
@@ -172,7 +173,7 @@ export async function interrupt(
   try {
     const done = await deps.rollbacks.transition(
       record.id,
-      ['approved', 'running'],
+      rollbackSources('interrupted'),
       'interrupted',
       { summary, details: { interrupted: why } },
       [rollbackAudit('rollback.failed', 'mogo', record, { reason: 'interrupted', cause: why, summary })],

@@ -1,3 +1,4 @@
+import { rollbackSources } from '../../domain/rollback';
 import type { RollbackRecord } from '../../ports';
 import { expiredThreadText } from '../../slack/blocks/rollback-text';
 import { type RollbackDeps, replyInThread, rollbackAudit } from './deps';
@@ -7,7 +8,7 @@ import { interrupt, type RollbackRunner } from './runner';
 export async function expireRequest(deps: RollbackDeps, record: RollbackRecord): Promise<boolean> {
   const done = await deps.rollbacks.transition(
     record.id,
-    ['pending'],
+    rollbackSources('expired'),
     'expired',
     { summary: 'Expired without approval' },
     [

@@ -1,4 +1,5 @@
-import type { RollbackRecord, RollbackState } from '../../ports';
+import type { RollbackState } from '../../domain/rollback';
+import type { RollbackRecord } from '../../ports';
 import { ACTION_IDS } from './action-ids';
 import { rollbackButtons, rollbackStatusLine } from './rollback-status';
 

@@ -1,5 +1,6 @@
 import type { Button } from '@slack/web-api';
-import { ACTIVE_ROLLBACK_STATES, type RollbackRecord } from '../../ports';
+import { ACTIVE_ROLLBACK_STATES } from '../../domain/rollback';
+import type { RollbackRecord } from '../../ports';
 import { ACTION_IDS } from './action-ids';
 import { escapeText, SLACK_LIMITS, slackDate, truncate } from './mrkdwn';
 

@@ -1,0 +1,14 @@
+/**
+ * The small interfaces the core depends on, one file per port. Each holds only what is used; each has one
+ * contract suite in test/contract run against every adapter (embedded and real PostgreSQL / Redis, in-process
+ * and Redis). Domain types (the rollback state machine) live in src/domain, not here.
+ */
+export type * from './alert-store';
+export type * from './audit-log';
+export type * from './chat';
+export type * from './clock';
+export type * from './digest-store';
+export type * from './directory';
+export type * from './locks';
+export type * from './rollback-store';
+export type * from './rules-provider';
