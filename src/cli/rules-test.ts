@@ -8,8 +8,8 @@ import type { Alert, Routing } from '../domain/alert';
 import { applyNotification } from '../domain/merge';
 import { routeGroup } from '../incidents/receive-notification';
 import { formatProblem, loadRules, type RuleSet, routeAlert } from '../rules';
-import { formatRuleTestReport, readPayload, runRuleTests } from '../rules/rule-tests';
 import { renderAlertGroup } from '../slack/blocks/alert-group';
+import { formatRuleTestReport, readPayload, runRuleTests } from './rule-tests';
 
 export interface Output {
   out(text: string): void;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { PRIORITIES } from '../domain/alert';
-import { channel, mention, name, timestamp } from './schema-fields';
+import { channel, mention, name, timestamp } from '../rules/schema-fields';
 
 const labels = z.record(z.string(), z.string());
 

@@ -1,8 +1,8 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatProblem } from '../rules/types';
 import { formatRuleTestReport, runRuleTests } from './rule-tests';
-import { formatProblem } from './types';
 
 const SHIPPED = join(__dirname, '..', '..', 'rules');
 

@@ -3,7 +3,8 @@
  * payload (as the bot routes a new alert group: applyNotification + routeGroup) or one alert, at an instant,
  * and compares what the test expects. Used by `mogo rules test --all` and by `npm test`.
  *
- * Not exported from rules/index.ts: it builds on incidents/ and domain/, which themselves use the engine.
+ * Lives with the CLI, not in rules/: it builds on the use case (routeGroup) and the webhook schema, which
+ * themselves use the rules engine, and rules/ depends on nothing above it.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -12,12 +13,12 @@ import type { Notification, Routing } from '../domain/alert';
 import { applyNotification } from '../domain/merge';
 import { routeGroup } from '../incidents/receive-notification';
 import { parseWebhook } from '../ingest/schema';
-import { compileDir } from './load';
-import { type FileContext, issueToProblems, offsetOf, positionAt, problemAt } from './problems';
-import { routeAlert } from './route';
+import { compileDir } from '../rules/load';
+import { type FileContext, issueToProblems, offsetOf, positionAt, problemAt } from '../rules/problems';
+import { routeAlert } from '../rules/route';
+import { allowedKeysAt } from '../rules/schema-keys';
+import { formatProblem, type RuleProblem, type RuleSet, type SourcePosition } from '../rules/types';
 import { type RuleTestCase, ruleTestFileSchema } from './rule-tests-schema';
-import { allowedKeysAt } from './schema-keys';
-import { formatProblem, type RuleProblem, type RuleSet, type SourcePosition } from './types';
 
 export interface FieldDiff {
   field: string;
