@@ -237,4 +237,77 @@ describe('fake Slack Web API', () => {
     expect(fake.messages.map((m) => m.text)).toEqual(['y']);
     expect(Number(after.ts)).toBeGreaterThan(Number(before.ts));
   });
+
+  it('enforces Slack limits by default: a 4th post into one channel within a second is answered 429', async () => {
+    const c = client(TOKEN, { rejectRateLimitedCalls: true });
+    for (const text of ['1', '2', '3']) await c.chat.postMessage({ channel: '#alerts', text });
+
+    const e = await rejectionOf(c.chat.postMessage({ channel: '#alerts', text: '4' }));
+    const other = await c.chat.postMessage({ channel: '#other', text: 'fine' });
+
+    expect(e.code).toBe(ErrorCode.RateLimitedError);
+    expect(e.retryAfter).toBe(1);
+    expect(other.ok).toBe(true);
+    expect(fake.messages.map((m) => m.text)).toEqual(['1', '2', '3', 'fine']);
+    expect(fake.calls.map((call) => call.rateLimited)).toEqual([false, false, false, true, false]);
+    expect(fake.rateLimited()).toBe(1);
+    expect(fake.rateLimitedByMethod()).toEqual({ 'chat.postMessage': 1 });
+  });
+
+  it('answers 429 with a Retry-After header in whole seconds', async () => {
+    const res = [];
+    for (let i = 0; i < 4; i++) {
+      res.push(
+        await fetch(`${fake.url}chat.postMessage`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ channel: 'C0000000001', text: 'x' }),
+        }),
+      );
+    }
+    const last = res[3]!;
+
+    expect(last.status).toBe(429);
+    expect(last.headers.get('retry-after')).toBe('1');
+    expect(await last.json()).toEqual({ ok: false, error: 'ratelimited', retry_after: 1 });
+  });
+
+  it('drops all limits with limits: false and one method’s with an override', async () => {
+    const open = await startFakeSlack({ limits: false });
+    const loose = await startFakeSlack({ limits: { 'chat.postMessage': { perMinute: 600, burst: 20 } } });
+    try {
+      for (const f of [open, loose]) {
+        const c = new WebClient(TOKEN, { slackApiUrl: f.url, retryConfig: { retries: 0 } });
+        for (let i = 0; i < 10; i++) await c.chat.postMessage({ channel: '#alerts', text: String(i) });
+        expect(f.rateLimited()).toBe(0);
+      }
+    } finally {
+      await Promise.all([open.close(), loose.close()]);
+    }
+  });
+
+  it('records incoming-webhook posts as messages and limits them to about 1 per second', async () => {
+    const post = (body: unknown): Promise<Response> =>
+      fetch(fake.webhookUrl(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const attachments = [{ title: '[FIRING:2] HighLatency', text: 'two alerts' }];
+
+    const first = await post({ channel: '#alerts', username: 'alertmanager', attachments });
+    await post({ text: 'no channel' });
+    const third = await post({ channel: '#alerts', text: 'too fast' });
+
+    expect(first.status).toBe(200);
+    expect(await first.text()).toBe('ok');
+    expect(third.status).toBe(429);
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(fake.messages).toEqual([
+      expect.objectContaining({ channel: fake.channelId('#alerts'), attachments, viaWebhook: true }),
+      expect.objectContaining({ channelName: 'incoming-webhook', text: 'no channel' }),
+    ]);
+    expect(fake.callsTo('incoming-webhook').map((c) => c.status)).toEqual([200, 200, 429]);
+    expect(fake.rateLimited('incoming-webhook')).toBe(1);
+  });
 });

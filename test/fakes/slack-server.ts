@@ -1,12 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createSlackLimiter, INCOMING_WEBHOOK } from './slack-limits';
 import { type FakeMessage, type FakeSlackOptions, type SlackResult, SlackState } from './slack-state';
 
+export type { LimitSpec, SlackLimitsOption } from './slack-limits';
+export { INCOMING_WEBHOOK } from './slack-limits';
 export type { FakeMessage, FakeSlackOptions } from './slack-state';
 
 /** One request the fake received, recorded once it was answered (so state already reflects it). */
 export interface SlackCall {
-  /** Web API method such as "chat.postMessage", or "response_url" for posts to responseUrl(). */
+  /** Web API method such as "chat.postMessage", "response_url" for posts to responseUrl(), "incoming-webhook". */
   method: string;
   /** Parsed body without the token; JSON-encoded form fields (blocks, attachments, view…) are parsed. */
   body: Record<string, unknown>;
@@ -20,6 +23,8 @@ export interface SlackCall {
   status: number;
   /** JSON answered, null for an injected HTTP error. */
   response: SlackResult | null;
+  /** Answered 429 (by the fake's Slack limits or an injected ratelimited failure). */
+  rateLimited: boolean;
 }
 
 /** An injected failure: a Slack error (ratelimited answers HTTP 429 with Retry-After) or a bare HTTP status. */
@@ -37,6 +42,12 @@ export interface FakeSlack {
   message(channel: string, ts: string): FakeMessage | undefined;
   /** The id the fake gives a channel name ("#alerts" -> "C…"); ids pass through. */
   channelId(channel: string): string;
+  /** An incoming-webhook URL (as Alertmanager's slack_configs api_url); posts record as "incoming-webhook". */
+  webhookUrl(secret?: string): string;
+  /** Calls answered 429 so far, all methods or one. */
+  rateLimited(method?: string): number;
+  /** Calls answered 429 so far, by method. */
+  rateLimitedByMethod(): Record<string, number>;
   /** A URL on the fake to use as a block action's or slash command's response_url; posts record as "response_url". */
   responseUrl(id?: string): string;
   /** Resolves with the first recorded call (past or future) matching `predicate`; rejects after timeoutMs. */
@@ -47,17 +58,19 @@ export interface FakeSlack {
   delay(method: string, ms: number): void;
   /** What apps.connections.open answers from now on: a fake Socket Mode server's wsUrl. */
   setSocketModeUrl(url: string | undefined): void;
-  /** Forgets calls, messages, failures and delays; ts values keep increasing. */
+  /** Forgets calls, messages, failures, delays and rate-limit buckets; ts values keep increasing. */
   reset(): void;
   close(): Promise<void>;
 }
 
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'view']);
 const POLL_MS = 10;
+const WEBHOOK_PATH = /^\/services\/T\w+\/B\w+\/\w+$/;
 
 /** A Slack Web API stand-in on 127.0.0.1 with a random port, speaking the wire format @slack/web-api uses. */
 export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
   const state = new SlackState(opts);
+  const limiter = createSlackLimiter(opts.limits);
   const calls: SlackCall[] = [];
   const failures = new Map<string, SlackFailure[]>();
   const delays = new Map<string, number>();
@@ -79,14 +92,41 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const token = auth?.[1] ?? (typeof body.token === 'string' ? body.token : null);
     delete body.token;
 
-    const record = (method: string, status: number, response: SlackResult | null): void => {
-      calls.push({ method, body, token, path: url.pathname, at, status, response });
-      if (response === null) {
+    const record = (method: string, status: number, response: SlackResult | null, text?: string): void => {
+      calls.push({
+        method,
+        body,
+        token,
+        path: url.pathname,
+        at,
+        status,
+        response,
+        rateLimited: status === 429,
+      });
+      const retryAfter: Record<string, string> =
+        status === 429 && response !== null ? { 'retry-after': String(retryAfterOf(response)) } : {};
+      if (text !== undefined) {
+        res.writeHead(status, { 'content-type': 'text/plain', ...retryAfter }).end(text);
+      } else if (response === null) {
         res.writeHead(status, { 'content-type': 'text/plain' }).end(`fake slack: injected HTTP ${status}`);
       } else {
-        send(res, status, response, status === 429 ? { 'retry-after': String(retryAfterOf(response)) } : {});
+        send(res, status, response, retryAfter);
       }
     };
+    const limited = (method: string, channel?: string): SlackResult | null => {
+      const decision = limiter.take(method, channel);
+      return decision.ok ? null : { ok: false, error: 'ratelimited', retry_after: decision.retryAfter };
+    };
+
+    // Slack answers incoming webhooks in plain text: "ok", an error string, or 429 past 1 per second.
+    if (req.method === 'POST' && WEBHOOK_PATH.test(url.pathname)) {
+      if (parsed === null)
+        return record(INCOMING_WEBHOOK, 400, { ok: false, error: 'invalid_payload' }, 'invalid_payload');
+      const refused = limited(INCOMING_WEBHOOK, url.pathname);
+      if (refused !== null) return record(INCOMING_WEBHOOK, 429, refused, 'rate_limited');
+      const result = state.incomingWebhook(body);
+      return record(INCOMING_WEBHOOK, result.ok ? 200 : 400, result, result.ok ? 'ok' : String(result.error));
+    }
 
     if (req.method === 'POST' && url.pathname.startsWith('/respond/'))
       return record('response_url', 200, { ok: true });
@@ -109,6 +149,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       }
       return record(method, 200, { ok: false, error: failure.error });
     }
+    const channel = typeof body.channel === 'string' ? state.channelId(body.channel) : undefined;
+    const refused = limited(method, channel);
+    if (refused !== null) return record(method, 429, refused);
     return record(method, 200, state.handle(method, body));
   }
 
@@ -126,6 +169,14 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     callsTo: (method) => calls.filter((c) => c.method === method),
     message: (channel, ts) => state.messages.get(`${state.channelId(channel)}:${ts}`),
     channelId: (channel) => state.channelId(channel),
+    webhookUrl: (secret = 'XXXXXXXXXXXXXXXXXXXXXXXX') => `${origin}/services/T0001/B0001/${secret}`,
+    rateLimited: (method) =>
+      calls.filter((c) => c.rateLimited && (method === undefined || c.method === method)).length,
+    rateLimitedByMethod() {
+      const out: Record<string, number> = {};
+      for (const c of calls) if (c.rateLimited) out[c.method] = (out[c.method] ?? 0) + 1;
+      return out;
+    },
     responseUrl: (id = 'r1') => `${origin}/respond/${encodeURIComponent(id)}`,
     waitFor(predicate, timeoutMs = 5000) {
       return new Promise<SlackCall>((resolve, reject) => {
@@ -164,6 +215,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       calls.length = 0;
       failures.clear();
       delays.clear();
+      limiter.reset();
       state.reset();
     },
     async close() {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { SlackLimitsOption } from './slack-limits';
 
 /** What the fake Slack workspace knows beyond the messages posted to it. */
 export interface FakeSlackOptions {
@@ -12,6 +13,13 @@ export interface FakeSlackOptions {
   users?: Record<string, { name: string; realName?: string }>;
   /** What apps.connections.open hands out (a fake Socket Mode server's wsUrl); unset: it answers an error. */
   socketModeUrl?: string;
+  /**
+   * Slack's rate limits (see slack-limits.ts), ON by default so the fake behaves like Slack: `false` turns them
+   * off, per-method entries replace that method's defaults. Tests testing something else than load use this.
+   */
+  limits?: SlackLimitsOption;
+  /** Where an incoming-webhook post without a `channel` field lands; default "#incoming-webhook". */
+  webhookChannel?: string;
 }
 
 /** The current state of one posted message, after every successful chat.update. */
@@ -23,6 +31,10 @@ export interface FakeMessage {
   threadTs: string | null;
   text: string | undefined;
   blocks: unknown[] | undefined;
+  /** Legacy attachments (Alertmanager's slack_configs sends its title and text in them). */
+  attachments?: unknown[];
+  /** Posted through an incoming webhook (method "incoming-webhook"). */
+  viaWebhook?: boolean;
   /** Successful chat.update calls so far. */
   updates: number;
 }
@@ -153,10 +165,21 @@ export class SlackState {
       threadTs: str(body.thread_ts) ?? null,
       text: str(body.text),
       blocks: body.blocks as unknown[] | undefined,
+      ...(Array.isArray(body.attachments) ? { attachments: body.attachments as unknown[] } : {}),
       updates: 0,
     };
     this.messages.set(`${channel}:${ts}`, message);
     return { ok: true, channel, ts, message: slackMessage(message) };
+  }
+
+  /** An incoming-webhook post: like chat.postMessage into `channel` (or the default), answered without a ts. */
+  incomingWebhook(body: Body): SlackResult {
+    const target = str(body.channel) ?? this.opts.webhookChannel ?? '#incoming-webhook';
+    const result = this.postMessage({ ...body, channel: target });
+    if (result.ok !== true) return result.error === 'no_text' ? fail('no_text') : fail('invalid_payload');
+    const message = this.messages.get(`${String(result.channel)}:${String(result.ts)}`);
+    if (message !== undefined) message.viaWebhook = true;
+    return { ok: true };
   }
 
   private update(body: Body): SlackResult {
