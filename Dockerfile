@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Build stage: full dev dependencies, compile TypeScript to dist/.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
@@ -9,7 +9,7 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 # Run stage: production dependencies and dist/ only, as the unprivileged `node` user.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=3000 DATA_DIR=/data RULES_DIR=/app/rules
 WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
