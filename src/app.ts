@@ -41,6 +41,7 @@ import { boltLogger } from './slack/bolt-logger';
 import { createLoggingChat, createSlackChat } from './slack/chat';
 import { registerIncidentCommand } from './slack/commands/incident';
 import { createSlackDirectory } from './slack/directory';
+import { createSlackDigestPublisher, createSlackNotifier } from './slack/notifier';
 import { SlackHttpReceiver } from './slack/receiver';
 
 export interface AppDeps {
@@ -118,7 +119,7 @@ export function createApp(deps: AppDeps): MogoApp {
     alerts: deps.alerts,
     rollbacks: deps.rollbacks,
     audit: deps.audit,
-    chat,
+    notifier: createSlackNotifier({ alerts: deps.alerts, chat }),
     directory:
       deps.directory ??
       (client ? createCachedDirectory(createSlackDirectory(client)) : createStaticDirectory()),
@@ -139,7 +140,10 @@ export function createApp(deps: AppDeps): MogoApp {
   const sweep = () => sweepRollbacks(rollback, runner);
   let sweepJob: ReturnType<typeof scheduleRollbackSweep> | undefined;
   const digest = (periodStart: Date) =>
-    postDigest({ digests: deps.digests, chat, audit: deps.audit, logger }, periodStart);
+    postDigest(
+      { digests: deps.digests, publisher: createSlackDigestPublisher(chat), audit: deps.audit, logger },
+      periodStart,
+    );
   let digestJob: ReturnType<typeof scheduleDigest> | undefined;
 
   const webhook = createWebhookRoute({
@@ -172,7 +176,7 @@ export function createApp(deps: AppDeps): MogoApp {
     });
     const actionDeps = { alerts: deps.alerts, clock, chat, logger, metrics, onChanged: () => worker.kick() };
     registerAlertButtons(bolt, actionDeps);
-    registerRollbackActions(bolt, { rollback, runner, metrics });
+    registerRollbackActions(bolt, { rollback, runner, chat, metrics });
     registerIncidentCommand(bolt, { alerts: deps.alerts, logger });
     bolt.error(async (err) => {
       logger.error({ err }, 'unhandled Slack listener error');

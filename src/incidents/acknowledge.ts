@@ -6,9 +6,7 @@ export interface ActionDeps {
   clock: Clock;
 }
 
-export type ActionOutcome =
-  | { ok: true; group: AlertGroup; changed: boolean }
-  | { ok: false; reason: 'not_found' | 'resolved'; message: string };
+export type ActionOutcome = { kind: 'ok'; group: AlertGroup; changed: boolean } | { kind: 'group_gone' };
 
 /** Marks the group acknowledged by `user` (a Slack user id). Acknowledging twice keeps the first ack. */
 export function acknowledgeGroup(deps: ActionDeps, groupId: string, user: string): Promise<ActionOutcome> {
@@ -46,11 +44,10 @@ async function changeGroup(
   decide: (g: AlertGroup) => ReturnType<Decide>,
 ): Promise<ActionOutcome> {
   const found = await deps.alerts.getGroup(groupId);
-  if (!found)
-    return { ok: false, reason: 'not_found', message: 'This alert group is no longer known to mogo.' };
+  if (!found) return { kind: 'group_gone' };
   const r = await deps.alerts.mutateGroup(found.groupKey, (current) => (current ? decide(current) : null));
-  if (!r) return { ok: false, reason: 'not_found', message: 'This alert group is no longer known to mogo.' };
-  return { ok: true, group: r.group, changed: r.changed };
+  if (!r) return { kind: 'group_gone' };
+  return { kind: 'ok', group: r.group, changed: r.changed };
 }
 
 function detailsOf(g: AlertGroup): Record<string, unknown> {

@@ -5,9 +5,9 @@ import { createLogger } from '../logger';
 import type {
   AuditEntry,
   AuditLog,
-  Chat,
-  ChatMessage,
+  Digest,
   DigestCandidates,
+  DigestPublisher,
   DigestStore,
   MessageRef,
 } from '../ports';
@@ -46,22 +46,19 @@ function fakeDigests(candidates: DigestCandidates[]) {
   return store;
 }
 
-function fakeChat(fail?: (channel: string) => Error | undefined) {
-  const posts: { channel: string; message: ChatMessage }[] = [];
-  const chat: Chat = {
-    async post(channel, message): Promise<MessageRef> {
-      const err = fail?.(channel);
+/** Records what was published; `fail` makes a channel's publishing throw. */
+function fakePublisher(fail?: (channel: string) => Error | undefined) {
+  const posts: Digest[] = [];
+  const publisher: DigestPublisher = {
+    maxGroups: 20,
+    async publish(digest): Promise<MessageRef> {
+      const err = fail?.(digest.channel);
       if (err) throw err;
-      posts.push({ channel, message });
-      return { channel: `C-${channel}`, ts: `${posts.length}.0` };
+      posts.push(digest);
+      return { channel: `C-${digest.channel}`, ts: `${posts.length}.0` };
     },
-    update: async () => {},
-    postEphemeral: async () => {},
-    reply: async () => {},
-    openView: async () => ({ viewId: 'V1' }),
-    updateView: async () => {},
   };
-  return { chat, posts };
+  return { publisher, posts };
 }
 
 function fakeAudit() {
@@ -76,11 +73,11 @@ function fakeAudit() {
 
 function setup(candidates: DigestCandidates[], fail?: (channel: string) => Error | undefined) {
   const digests = fakeDigests(candidates);
-  const { chat, posts } = fakeChat(fail);
+  const { publisher, posts } = fakePublisher(fail);
   const { audit, entries } = fakeAudit();
   const logs: Record<string, unknown>[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(JSON.parse(line)) });
-  return { deps: { digests, chat, audit, logger }, digests, posts, entries, logs };
+  return { deps: { digests, publisher, audit, logger }, digests, posts, entries, logs };
 }
 
 describe('postDigest', () => {
@@ -104,8 +101,11 @@ describe('postDigest', () => {
 
     expect(res).toEqual({ posted: ['#alerts', '#team'], failed: [], skipped: [] });
     expect(t.posts.map((p) => p.channel)).toEqual(['#alerts', '#team']);
-    expect(JSON.stringify(t.posts[0]!.message.blocks)).toContain('DiskAlmostFull');
-    expect(JSON.stringify(t.posts[0]!.message.blocks)).toContain('CertExpiring');
+    expect(t.posts[0]).toMatchObject({ since: SINCE, until: PERIOD, total: 2 });
+    expect(t.posts[0]!.groups.map((g) => g.commonLabels.alertname)).toEqual([
+      'DiskAlmostFull',
+      'CertExpiring',
+    ]);
     expect(t.entries).toEqual([
       {
         actor: 'mogo',

@@ -1,11 +1,10 @@
 import { asAppError } from '../errors';
 import type { Logger } from '../logger';
-import type { AuditLog, Chat, DigestStore } from '../ports';
-import { DIGEST_MAX_GROUPS, renderDigest } from '../slack/blocks/digest';
+import type { AuditLog, DigestPublisher, DigestStore } from '../ports';
 
 export interface PostDigestDeps {
   digests: DigestStore;
-  chat: Chat;
+  publisher: DigestPublisher;
   audit: AuditLog;
   logger: Logger;
 }
@@ -45,7 +44,7 @@ export async function postDigest(
   const result: DigestResult = { posted: [], failed: [], skipped: [] };
   const candidates = await deps.digests.listCandidates(periodStart, {
     firstLookbackMs: opts.firstLookbackMs ?? DEFAULT_FIRST_LOOKBACK_MS,
-    limit: DIGEST_MAX_GROUPS,
+    limit: deps.publisher.maxGroups,
   });
   const period = { periodStart: periodStart.toISOString() };
 
@@ -59,8 +58,7 @@ export async function postDigest(
     const groupIds = c.groups.map((g) => g.id);
     const details = { ...period, since: c.since.toISOString(), count: c.total, groupIds };
     try {
-      const message = renderDigest({ ...c, until: periodStart });
-      const ref = await deps.chat.post(c.channel, message);
+      const ref = await deps.publisher.publish({ ...c, until: periodStart });
       await deps.digests.complete(c.channel, periodStart, ref, c.total);
       deps.audit.append({
         actor: 'mogo',

@@ -10,5 +10,6 @@ export type * from './clock';
 export type * from './digest-store';
 export type * from './directory';
 export type * from './locks';
+export type * from './notifier';
 export type * from './rollback-store';
 export type * from './rules-provider';

@@ -1,28 +1,21 @@
 import { rollbackSources } from '../../domain/rollback';
 import type { RollbackRecord } from '../../ports';
-import {
-  cancelledThreadText,
-  expiredThreadText,
-  MESSAGES,
-  notPendingText,
-  selfApprovalText,
-} from '../../slack/blocks/rollback-text';
-import { findTarget, type Outcome, type RollbackDeps, replyInThread, rollbackAudit } from './deps';
+import { findTarget, OK, type Outcome, type Refusal, type RollbackDeps, rollbackAudit, tell } from './deps';
 import { authorize, isOverdue } from './prepare';
 import type { RollbackRunner } from './runner';
 import { expireRequest } from './sweep';
 
-type Checked = { ok: true; record: RollbackRecord } | { ok: false; message: string };
+type Checked = { kind: 'ok'; record: RollbackRecord } | Refusal;
 
 async function pendingRequest(deps: RollbackDeps, requestId: string): Promise<Checked> {
   const record = await deps.rollbacks.get(requestId);
-  if (!record) return { ok: false, message: MESSAGES.requestGone };
-  if (record.state !== 'pending') return { ok: false, message: notPendingText(record) };
+  if (!record) return { kind: 'request_gone' };
+  if (record.state !== 'pending') return { kind: 'not_pending', record };
   if (isOverdue(deps, record)) {
     await expireRequest(deps, record);
-    return { ok: false, message: expiredThreadText(record) };
+    return { kind: 'expired', record };
   }
-  return { ok: true, record };
+  return { kind: 'ok', record };
 }
 
 /**
@@ -35,10 +28,10 @@ export async function approveRollback(
   input: { requestId: string; user: string },
 ): Promise<Outcome> {
   const checked = await pendingRequest(deps, input.requestId);
-  if (!checked.ok) return checked;
+  if (checked.kind !== 'ok') return checked;
   const { record } = checked;
   const target = findTarget(deps, record.target);
-  if (!target) return { ok: false, message: MESSAGES.noTarget };
+  if (!target) return { kind: 'no_target' };
   if (input.user === record.requestedBy) {
     deps.audit.append(
       rollbackAudit('rollback.denied', input.user, record, {
@@ -47,7 +40,7 @@ export async function approveRollback(
       }),
     );
     deps.metrics?.decided('denied');
-    return { ok: false, message: selfApprovalText };
+    return { kind: 'self_approval' };
   }
   const denied = await authorize(deps, input.user, 'approve', record.groupId, target, record.id);
   if (denied) return denied;
@@ -63,7 +56,7 @@ export async function approveRollback(
   deps.metrics?.decided('approved');
   deps.onChanged();
   await runner.start(approved, input.user);
-  return { ok: true };
+  return OK;
 }
 
 /** Withdraws a pending request: its requester, or anyone who may approve it (then it reads "rejected"). */
@@ -72,12 +65,12 @@ export async function cancelRollback(
   input: { requestId: string; user: string },
 ): Promise<Outcome> {
   const checked = await pendingRequest(deps, input.requestId);
-  if (!checked.ok) return checked;
+  if (checked.kind !== 'ok') return checked;
   const { record } = checked;
   const own = input.user === record.requestedBy;
   if (!own) {
     const target = findTarget(deps, record.target);
-    if (!target) return { ok: false, message: MESSAGES.noTarget };
+    if (!target) return { kind: 'no_target' };
     const denied = await authorize(deps, input.user, 'approve', record.groupId, target, record.id);
     if (denied) return denied;
   }
@@ -93,12 +86,12 @@ export async function cancelRollback(
   if (!done) return noLongerPending(deps, record.id);
   deps.metrics?.decided('cancelled');
   deps.onChanged();
-  await replyInThread(deps, record.groupId, cancelledThreadText(record, input.user));
-  return { ok: true };
+  await tell(deps, { kind: 'rollback.cancelled', record, by: input.user });
+  return OK;
 }
 
 /** Someone else decided first (or it expired): say what became of the request. */
 async function noLongerPending(deps: RollbackDeps, id: string): Promise<Outcome> {
   const now = await deps.rollbacks.get(id);
-  return { ok: false, message: now ? notPendingText(now) : MESSAGES.requestGone };
+  return now ? { kind: 'not_pending', record: now } : { kind: 'request_gone' };
 }

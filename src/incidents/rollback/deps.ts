@@ -4,14 +4,15 @@ import type {
   AlertStore,
   AuditEntry,
   AuditLog,
-  Chat,
   Clock,
   Directory,
-  MessageRef,
+  Notifier,
+  RollbackEvent,
   RollbackRecord,
   RollbackStore,
   RulesProvider,
 } from '../../ports';
+import type { AccessDecision } from '../../rollback/access';
 import type { RollbackTargetConfig } from '../../rollback/config-schema';
 import type { Deployer, RollbackContext } from '../../rollback/deployer';
 
@@ -51,7 +52,8 @@ export interface RollbackDeps {
   alerts: AlertStore;
   rollbacks: RollbackStore;
   audit: AuditLog;
-  chat: Chat;
+  /** Tells the group's people what became of a request (Slack: replies in the message's thread). */
+  notifier: Notifier;
   directory: Directory;
   /** Targets and roles come from the rules in force, so a reload changes who may do what at once. */
   rules: RulesProvider;
@@ -65,7 +67,24 @@ export interface RollbackDeps {
   options: RollbackOptions;
 }
 
-export type Outcome = { ok: true } | { ok: false; message: string };
+/** Why a rollback step did not happen. Only slack/ (or another surface) turns it into words. */
+export type Refusal =
+  | { kind: 'group_gone' }
+  | { kind: 'no_target' }
+  /** The dialog named another target than the group has now (the rules changed meanwhile). */
+  | { kind: 'target_changed' }
+  | { kind: 'request_gone' }
+  | { kind: 'denied'; reason: Extract<AccessDecision, { allowed: false }>['reason']; explanation: string }
+  | { kind: 'self_approval' }
+  /** The target is held by another request (pending, approved or running). */
+  | { kind: 'busy'; active: RollbackRecord }
+  | { kind: 'not_pending'; record: RollbackRecord }
+  /** The request was pending past its expiry: it has just been closed as expired. */
+  | { kind: 'expired'; record: RollbackRecord };
+
+export type Outcome = { kind: 'ok' } | Refusal;
+
+export const OK: Outcome = { kind: 'ok' };
 
 export function findTarget(deps: Pick<RollbackDeps, 'rules'>, name: string | null | undefined) {
   if (!name) return undefined;
@@ -114,21 +133,17 @@ export function rollbackAudit(
   };
 }
 
-/** The group's Slack message, where progress goes as thread replies; null if it was never posted. */
-export async function threadOf(
-  deps: Pick<RollbackDeps, 'alerts'>,
-  groupId: string,
-): Promise<MessageRef | null> {
-  const m = await deps.alerts.getMessage(groupId);
-  return m ? { channel: m.channel, ts: m.ts } : null;
-}
-
-/** Best effort: the message itself always shows the state; a lost thread reply is logged, never fatal. */
-export async function replyInThread(deps: RollbackDeps, groupId: string, text: string): Promise<void> {
+/** Best effort: the message itself always shows the state; an event not told is logged, never fatal. */
+export async function tell(
+  deps: Pick<RollbackDeps, 'notifier' | 'logger'>,
+  event: RollbackEvent,
+): Promise<void> {
   try {
-    const ref = await threadOf(deps, groupId);
-    if (ref) await deps.chat.reply(ref, text);
+    await deps.notifier.notify(event);
   } catch (err) {
-    deps.logger.warn({ err, groupId }, 'could not reply in the alert thread');
+    deps.logger.warn(
+      { err, groupId: event.record.groupId, event: event.kind },
+      'could not tell about a rollback',
+    );
   }
 }

@@ -4,12 +4,13 @@ import { AppError, asAppError } from '../../errors';
 import { checkAccess, type RollbackPermission } from '../../rollback/access';
 import type { RollbackTargetConfig } from '../../rollback/config-schema';
 import type { RollbackPlan } from '../../rollback/deployer';
-import { busyText, deniedText, MESSAGES } from '../../slack/blocks/rollback-text';
-import { findTarget, type RollbackDeps, rollbackAudit, rollbackContext } from './deps';
+import { findTarget, type Refusal, type RollbackDeps, rollbackAudit, rollbackContext } from './deps';
 
 export type Prepared =
-  | { ok: true; group: AlertGroup; target: RollbackTargetConfig; requestId: string }
-  | { ok: false; message: string };
+  | { kind: 'ok'; group: AlertGroup; target: RollbackTargetConfig; requestId: string }
+  | Refusal;
+
+export type Planned = { kind: 'ok'; plan: RollbackPlan } | { kind: 'plan_failed'; error: string };
 
 /**
  * A click on Rollback: the group's declared target, the clicking user's permission (denials audited), and
@@ -20,14 +21,14 @@ export async function prepareRollback(
   input: { groupId: string; user: string },
 ): Promise<Prepared> {
   const group = await deps.alerts.getGroup(input.groupId);
-  if (!group) return { ok: false, message: MESSAGES.groupGone };
+  if (!group) return { kind: 'group_gone' };
   const target = findTarget(deps, group.routing.rollbackTarget);
-  if (!target) return { ok: false, message: MESSAGES.noTarget };
+  if (!target) return { kind: 'no_target' };
   const denied = await authorize(deps, input.user, 'rollback', group.id, target);
   if (denied) return denied;
   const active = await deps.rollbacks.activeFor(target.name);
-  if (active && !isOverdue(deps, active)) return { ok: false, message: busyText(active) };
-  return { ok: true, group, target, requestId: randomUUID() };
+  if (active && !isOverdue(deps, active)) return { kind: 'busy', active };
+  return { kind: 'ok', group, target, requestId: randomUUID() };
 }
 
 /** The backend's read-only look at what the rollback would do, bounded by planTimeoutMs. */
@@ -35,7 +36,7 @@ export async function planRollback(
   deps: RollbackDeps,
   prepared: { group: AlertGroup; target: RollbackTargetConfig; requestId: string },
   user: string,
-): Promise<{ ok: true; plan: RollbackPlan } | { ok: false; message: string }> {
+): Promise<Planned> {
   try {
     const deployer = deps.deployerFor(prepared.target);
     const ctx = rollbackContext(prepared.target, user, prepared.requestId, prepared.group);
@@ -44,11 +45,11 @@ export async function planRollback(
       deps.options.planTimeoutMs,
       `${prepared.target.backend} did not say what it would do within ${Math.round(deps.options.planTimeoutMs / 1000)}s`,
     );
-    return { ok: true, plan };
+    return { kind: 'ok', plan };
   } catch (e) {
     const err = asAppError(e);
     deps.logger.warn({ err, target: prepared.target.name }, 'rollback plan failed');
-    return { ok: false, message: err.message };
+    return { kind: 'plan_failed', error: err.message };
   }
 }
 
@@ -63,7 +64,7 @@ export async function authorize(
   groupId: string,
   target: RollbackTargetConfig,
   requestId?: string,
-): Promise<{ ok: false; message: string } | null> {
+): Promise<Refusal | null> {
   const decision = await checkAccess(deps.directory, deps.rules.current().roles, user, permission, target);
   if (decision.allowed) return null;
   const subject = {
@@ -75,7 +76,7 @@ export async function authorize(
   };
   deps.audit.append(rollbackAudit('rollback.denied', user, subject, { permission, reason: decision.reason }));
   deps.metrics?.decided('denied');
-  return { ok: false, message: deniedText(decision.message) };
+  return { kind: 'denied', reason: decision.reason, explanation: decision.message };
 }
 
 /** A pending request past its expiry no longer holds the target, even before the sweeper closed it. */

@@ -3,7 +3,7 @@ import { manualClock, sampleGroup } from '../../../test/contract/alert-store.fix
 import { openPglite } from '../../../test/helpers/services';
 import { AppError } from '../../errors';
 import { createLogger } from '../../logger';
-import type { AlertStore, Chat, RollbackStore } from '../../ports';
+import type { AlertStore, Notifier, RollbackEvent, RollbackStore } from '../../ports';
 import {
   type RoleConfig,
   RoleSchema,
@@ -52,21 +52,14 @@ describe('rollback use cases (PGlite store, fake Slack, fake deployer)', () => {
   const clock = manualClock(new Date('2026-01-01T10:00:00Z'));
   let alerts: AlertStore;
   let rollbacks: RollbackStore;
-  const replies: string[] = [];
+  const events: RollbackEvent[] = [];
   const calls: { op: string; ctx: RollbackContext }[] = [];
   let rollbackImpl: Deployer['rollback'];
   let deployerFor: RollbackDeps['deployerFor'];
   let deps: RollbackDeps;
   let runner: RollbackRunner;
 
-  const chat: Chat = {
-    post: async () => ({ channel: 'C1', ts: '1.1' }),
-    update: async () => {},
-    postEphemeral: async () => {},
-    reply: async (_ref, text) => void replies.push(text),
-    openView: async () => ({ viewId: 'V1' }),
-    updateView: async () => {},
-  };
+  const notifier: Notifier = { notify: async (e) => void events.push(e) };
 
   beforeAll(async () => {
     db = await openPglite();
@@ -80,7 +73,7 @@ describe('rollback use cases (PGlite store, fake Slack, fake deployer)', () => {
   });
   beforeEach(async () => {
     await db.query('TRUNCATE rollbacks');
-    replies.length = 0;
+    events.length = 0;
     calls.length = 0;
     rollbackImpl = async () => ({ summary: 'done', details: {} });
     deployerFor = (target) => ({
@@ -98,7 +91,7 @@ describe('rollback use cases (PGlite store, fake Slack, fake deployer)', () => {
       alerts,
       rollbacks,
       audit,
-      chat,
+      notifier,
       directory: createStaticDirectory({ SSRE: ['UBOB'] }),
       rules: { current: () => ({ targets: TARGETS, roles: ROLES }) as unknown as RuleSet },
       clock,
@@ -130,17 +123,19 @@ describe('rollback use cases (PGlite store, fake Slack, fake deployer)', () => {
     submitRollback(deps, runner, { groupId, target, requestId, plan: 'plan', user });
 
   it('prepare: an unknown group, a group without a declared target, a user without a role', async () => {
-    expect(await prepareRollback(deps, { groupId: 'nope', user: 'UALICE' })).toMatchObject({ ok: false });
+    expect(await prepareRollback(deps, { groupId: 'nope', user: 'UALICE' })).toEqual({ kind: 'group_gone' });
     const undeclared = await group('not-declared');
-    expect(await prepareRollback(deps, { groupId: undeclared, user: 'UALICE' })).toMatchObject({
-      ok: false,
-      message: expect.stringContaining('no rollback target'),
+    expect(await prepareRollback(deps, { groupId: undeclared, user: 'UALICE' })).toEqual({
+      kind: 'no_target',
     });
     const g = await group();
-    expect(await prepareRollback(deps, { groupId: g, user: 'UEVE' })).toMatchObject({ ok: false });
+    expect(await prepareRollback(deps, { groupId: g, user: 'UEVE' })).toMatchObject({
+      kind: 'denied',
+      reason: 'not_a_member',
+    });
     expect(await lastAudit('rollback.denied')).toMatchObject({ actor: 'UEVE', subject: `group:${g}` });
     expect(await prepareRollback(deps, { groupId: g, user: 'UBOB' })).toMatchObject({
-      ok: true,
+      kind: 'ok',
       target: { name: 'api-prod' },
       requestId: expect.any(String),
     });
@@ -149,30 +144,27 @@ describe('rollback use cases (PGlite store, fake Slack, fake deployer)', () => {
 
   it('submit refuses a dialog whose target is no longer the group’s', async () => {
     const g = await group();
-    expect(await submit(g, 'api-guarded')).toMatchObject({
-      ok: false,
-      message: expect.stringContaining('changed'),
-    });
+    expect(await submit(g, 'api-guarded')).toEqual({ kind: 'target_changed' });
     expect(await rollbacks.latestForGroup(g)).toBeNull();
   });
 
   it('a target needing approval waits, expiring approvalTtlMs later; an overdue one frees the target', async () => {
     const g = await group('api-guarded');
     const first = randomUUID();
-    expect(await submit(g, 'api-guarded', 'UALICE', first)).toEqual({ ok: true });
+    expect(await submit(g, 'api-guarded', 'UALICE', first)).toEqual({ kind: 'ok' });
     expect(await rollbacks.get(first)).toMatchObject({
       state: 'pending',
       expiresAt: new Date(clock.now().getTime() + 60_000),
     });
-    expect(replies.at(-1)).toContain('asks to roll back *api-guarded*');
+    expect(events.at(-1)).toMatchObject({ kind: 'rollback.pending', record: { id: first } });
     expect(await submit(g, 'api-guarded', 'UBOB')).toMatchObject({
-      ok: false,
-      message: expect.stringContaining('waiting for approval'),
+      kind: 'busy',
+      active: { id: first, state: 'pending', requestedBy: 'UALICE' },
     });
 
     clock.advance(60_000);
     const second = randomUUID();
-    expect(await submit(g, 'api-guarded', 'UBOB', second)).toEqual({ ok: true });
+    expect(await submit(g, 'api-guarded', 'UBOB', second)).toEqual({ kind: 'ok' });
     expect((await rollbacks.get(first))!.state).toBe('expired');
     expect((await rollbacks.get(second))!.state).toBe('pending');
     expect(await lastAudit('rollback.expired')).toMatchObject({
@@ -186,13 +178,17 @@ describe('rollback use cases (PGlite store, fake Slack, fake deployer)', () => {
     const id = randomUUID();
     await submit(g, 'api-guarded', 'UBOB', id);
 
-    expect(await approveRollback(deps, runner, { requestId: id, user: 'UBOB' })).toMatchObject({ ok: false });
+    expect(await approveRollback(deps, runner, { requestId: id, user: 'UBOB' })).toEqual({
+      kind: 'self_approval',
+    });
     expect(await lastAudit('rollback.denied')).toMatchObject({
       actor: 'UBOB',
       details: { reason: 'self_approval' },
     });
-    expect(await approveRollback(deps, runner, { requestId: id, user: 'UEVE' })).toMatchObject({ ok: false });
-    expect(await approveRollback(deps, runner, { requestId: id, user: 'UALICE' })).toEqual({ ok: true });
+    expect(await approveRollback(deps, runner, { requestId: id, user: 'UEVE' })).toMatchObject({
+      kind: 'denied',
+    });
+    expect(await approveRollback(deps, runner, { requestId: id, user: 'UALICE' })).toEqual({ kind: 'ok' });
     await runner.idle();
 
     expect(calls.map((c) => [c.op, c.ctx.actor, c.ctx.requestId])).toEqual([['rollback', 'UALICE', id]]);
@@ -215,14 +211,15 @@ describe('rollback use cases (PGlite store, fake Slack, fake deployer)', () => {
     await submit(g, 'api-prod');
     await runner.idle();
 
-    const progress = replies.filter((r) => r.startsWith('> '));
-    expect(progress).toHaveLength(21);
-    expect(progress[0]).toBe('> step 1');
-    expect(progress[19]).toBe('> step 20');
-    expect(progress[20]).toContain('further progress is not shown');
-    expect(replies.at(-1)).toContain(
-      ':white_check_mark: Rolled back *api-prod* (kubernetes, production): all steps done',
-    );
+    const progress = events.filter((e) => e.kind === 'rollback.progress').map((e) => e.line);
+    expect(progress).toEqual(Array.from({ length: 20 }, (_, i) => `step ${i + 1}`));
+    expect(events.map((e) => e.kind)).toEqual([
+      'rollback.started',
+      ...progress.map(() => 'rollback.progress'),
+      'rollback.progress_cut',
+      'rollback.succeeded',
+    ]);
+    expect(events.at(-1)).toMatchObject({ summary: 'all steps done', record: { target: 'api-prod' } });
   });
 
   it('a deployer that cannot be built (a missing secret) fails the rollback loudly', async () => {
@@ -237,7 +234,10 @@ describe('rollback use cases (PGlite store, fake Slack, fake deployer)', () => {
       state: 'failed',
       summary: 'The target is misconfigured: environment variable K8S_TOKEN is not set',
     });
-    expect(replies.at(-1)).toMatch(/^:x: Rollback of \*api-prod\* .* failed\. The target is misconfigured/);
+    expect(events.at(-1)).toMatchObject({
+      kind: 'rollback.failed',
+      summary: 'The target is misconfigured: environment variable K8S_TOKEN is not set',
+    });
     expect(await lastAudit('rollback.failed')).toMatchObject({
       details: expect.objectContaining({ code: 'ROLLBACK_CONFIG', reason: 'backend' }),
     });
@@ -253,6 +253,7 @@ describe('rollback use cases (PGlite store, fake Slack, fake deployer)', () => {
     expect(await sweepRollbacks(deps, runner)).toEqual({ expired: 0, interrupted: 0 });
     expect(await sweepRollbacks(deps, { isRunning: () => false })).toEqual({ expired: 0, interrupted: 1 });
     expect((await rollbacks.latestForGroup(mine))!.state).toBe('interrupted');
+    expect(events.at(-1)).toMatchObject({ kind: 'rollback.interrupted', cause: 'lost' });
     release();
     await runner.idle();
     expect((await rollbacks.latestForGroup(mine))!.state).toBe('interrupted');

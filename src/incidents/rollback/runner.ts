@@ -1,24 +1,9 @@
 import { rollbackSources } from '../../domain/rollback';
 import { AppError, asAppError } from '../../errors';
-import type { RollbackRecord } from '../../ports';
+import type { RollbackEvent, RollbackRecord } from '../../ports';
 import type { RollbackResult } from '../../rollback/deployer';
-import {
-  failedThreadText,
-  failureSummary,
-  interruptedThreadText,
-  PROGRESS_CUT_TEXT,
-  progressText,
-  startedThreadText,
-  succeededThreadText,
-} from '../../slack/blocks/rollback-text';
-import {
-  findTarget,
-  type RollbackDeps,
-  replyInThread,
-  rollbackAudit,
-  rollbackContext,
-  threadOf,
-} from './deps';
+import { findTarget, type RollbackDeps, rollbackAudit, rollbackContext, tell } from './deps';
+import { failureSummary } from './failure-summary';
 import { withTimeout } from './prepare';
 
 const MAX_PROGRESS_LINES = 20;
@@ -43,13 +28,10 @@ export function createRollbackRunner(deps: RollbackDeps): RollbackRunner {
 
   async function run(record: RollbackRecord, actor: string): Promise<void> {
     const startedAt = deps.clock.now().getTime();
-    const thread = await threadOf(deps, record.groupId).catch(() => null);
+    // told one after the other, in order, without holding up the backend
     let replies: Promise<void> = Promise.resolve();
-    const say = (text: string) => {
-      if (!thread) return;
-      replies = replies
-        .then(() => deps.chat.reply(thread, text))
-        .catch((err) => log.warn({ err, requestId: record.id }, 'could not post rollback progress'));
+    const say = (event: RollbackEvent) => {
+      replies = replies.then(() => tell(deps, event));
     };
     let lines = 0;
     let last = '';
@@ -57,8 +39,8 @@ export function createRollbackRunner(deps: RollbackDeps): RollbackRunner {
       if (line === last) return;
       last = line;
       lines++;
-      if (lines <= MAX_PROGRESS_LINES) say(progressText(line));
-      else if (lines === MAX_PROGRESS_LINES + 1) say(PROGRESS_CUT_TEXT);
+      if (lines <= MAX_PROGRESS_LINES) say({ kind: 'rollback.progress', record, line });
+      else if (lines === MAX_PROGRESS_LINES + 1) say({ kind: 'rollback.progress_cut', record });
     };
     const heartbeat = setInterval(() => {
       deps.rollbacks.heartbeat(record.id).catch((err) => log.warn({ err }, 'rollback heartbeat failed'));
@@ -66,7 +48,7 @@ export function createRollbackRunner(deps: RollbackDeps): RollbackRunner {
     heartbeat.unref();
     const seconds = () => (deps.clock.now().getTime() - startedAt) / 1000;
 
-    say(startedThreadText(record));
+    say({ kind: 'rollback.started', record });
     let finished: RollbackRecord | null = null;
     let result: RollbackResult | undefined;
     let failure: AppError | undefined;
@@ -100,7 +82,8 @@ export function createRollbackRunner(deps: RollbackDeps): RollbackRunner {
             }),
           ],
         );
-        if (finished) say(succeededThreadText(record, result.summary, seconds()));
+        if (finished)
+          say({ kind: 'rollback.succeeded', record, summary: result.summary, seconds: seconds() });
       } else if (failure) {
         const summary = failureSummary(failure);
         log.warn({ err: failure, requestId: record.id, target: record.target }, 'rollback failed');
@@ -112,7 +95,7 @@ export function createRollbackRunner(deps: RollbackDeps): RollbackRunner {
           { summary, details: { failure: failed } },
           [rollbackAudit('rollback.failed', actor, record, { reason: 'backend', summary, ...failed })],
         );
-        if (finished) say(failedThreadText(record, failure));
+        if (finished) say({ kind: 'rollback.failed', record, summary });
       }
       if (finished) deps.metrics?.finished(record.backend, finished.state, seconds());
     } catch (err) {
@@ -182,7 +165,7 @@ export async function interrupt(
     const since = (done.startedAt ?? done.requestedAt).getTime();
     deps.metrics?.finished(record.backend, 'interrupted', (deps.clock.now().getTime() - since) / 1000);
     deps.onChanged();
-    await replyInThread(deps, record.groupId, interruptedThreadText(record, why));
+    await tell(deps, { kind: 'rollback.interrupted', record, cause: why });
     return true;
   } catch (err) {
     deps.logger.error({ err, requestId: record.id }, 'could not report an interrupted rollback');

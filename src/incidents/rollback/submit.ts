@@ -1,6 +1,5 @@
 import type { NewRollback } from '../../ports';
-import { busyText, MESSAGES, pendingThreadText } from '../../slack/blocks/rollback-text';
-import { findTarget, type Outcome, type RollbackDeps, replyInThread, rollbackAudit } from './deps';
+import { findTarget, OK, type Outcome, type RollbackDeps, rollbackAudit, tell } from './deps';
 import { authorize, isOverdue } from './prepare';
 import type { RollbackRunner } from './runner';
 import { expireRequest } from './sweep';
@@ -28,10 +27,10 @@ export async function submitRollback(
   input: SubmitInput,
 ): Promise<Outcome> {
   const group = await deps.alerts.getGroup(input.groupId);
-  if (!group) return { ok: false, message: MESSAGES.groupGone };
+  if (!group) return { kind: 'group_gone' };
   const target = findTarget(deps, group.routing.rollbackTarget);
-  if (!target) return { ok: false, message: MESSAGES.noTarget };
-  if (target.name !== input.target) return { ok: false, message: MESSAGES.targetChanged };
+  if (!target) return { kind: 'no_target' };
+  if (target.name !== input.target) return { kind: 'target_changed' };
   const denied = await authorize(deps, input.user, 'rollback', group.id, target, input.requestId);
   if (denied) return denied;
 
@@ -62,7 +61,7 @@ export async function submitRollback(
   }
   if (!result.created) {
     const { active } = result;
-    if (active.id === request.id) return { ok: true }; // the same submission twice: the first one handles it
+    if (active.id === request.id) return OK; // the same submission twice: the first one handles it
     deps.audit.append(
       rollbackAudit('rollback.denied', input.user, request, {
         reason: 'busy',
@@ -72,15 +71,15 @@ export async function submitRollback(
       }),
     );
     deps.metrics?.decided('busy');
-    return { ok: false, message: busyText(active) };
+    return { kind: 'busy', active };
   }
 
   deps.metrics?.decided('requested');
   deps.onChanged();
   if (needsApproval) {
-    await replyInThread(deps, group.id, pendingThreadText(result.record));
-    return { ok: true };
+    await tell(deps, { kind: 'rollback.pending', record: result.record });
+    return OK;
   }
   await runner.start(result.record, input.user);
-  return { ok: true };
+  return OK;
 }

@@ -1,7 +1,6 @@
 import { rollbackSources } from '../../domain/rollback';
 import type { RollbackRecord } from '../../ports';
-import { expiredThreadText } from '../../slack/blocks/rollback-text';
-import { type RollbackDeps, replyInThread, rollbackAudit } from './deps';
+import { type RollbackDeps, rollbackAudit, tell } from './deps';
 import { interrupt, type RollbackRunner } from './runner';
 
 /** Closes a pending request nobody approved in time (audited rollback.expired). false if it had moved on. */
@@ -21,7 +20,7 @@ export async function expireRequest(deps: RollbackDeps, record: RollbackRecord):
   if (!done) return false;
   deps.metrics?.decided('expired');
   deps.onChanged();
-  await replyInThread(deps, record.groupId, expiredThreadText(record));
+  await tell(deps, { kind: 'rollback.expired', record });
   return true;
 }
 

@@ -9,6 +9,7 @@ import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { Chat } from '../../ports';
 import { ACTION_IDS } from '../blocks/action-ids';
+import { MESSAGES } from '../blocks/rollback-text';
 
 export interface ButtonDeps extends ActionDeps {
   chat: Chat;
@@ -34,8 +35,8 @@ export function registerAlertButtons(app: App, deps: ButtonDeps): void {
       const channel = body.channel?.id ?? body.container?.channel_id;
       try {
         const outcome = await useCase(deps, action.value ?? '', user);
-        if (!outcome.ok) {
-          if (channel) await deps.chat.postEphemeral(channel, user, outcome.message);
+        if (outcome.kind === 'group_gone') {
+          if (channel) await deps.chat.postEphemeral(channel, user, MESSAGES.groupGone);
           return;
         }
         if (outcome.changed) deps.onChanged();

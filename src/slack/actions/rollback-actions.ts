@@ -1,10 +1,11 @@
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { approveRollback, cancelRollback } from '../../incidents/rollback/approve';
-import type { Outcome, RollbackDeps } from '../../incidents/rollback/deps';
+import { OK, type Outcome, type RollbackDeps } from '../../incidents/rollback/deps';
 import { planRollback, prepareRollback } from '../../incidents/rollback/prepare';
 import type { RollbackRunner } from '../../incidents/rollback/runner';
 import { submitRollback } from '../../incidents/rollback/submit';
 import type { Metrics } from '../../metrics';
+import type { Chat } from '../../ports';
 import { ACTION_IDS, CALLBACK_IDS } from '../blocks/action-ids';
 import {
   decodeDialogMeta,
@@ -12,11 +13,12 @@ import {
   rollbackPlanFailedView,
   rollbackPlanView,
 } from '../blocks/rollback-modal';
-import { MESSAGES } from '../blocks/rollback-text';
+import { MESSAGES, refusalText } from '../blocks/rollback-text';
 
 export interface RollbackActionDeps {
   rollback: RollbackDeps;
   runner: RollbackRunner;
+  chat: Chat;
   metrics: Metrics;
 }
 
@@ -25,8 +27,7 @@ export interface RollbackActionDeps {
  * Only `body.user.id` (the user Slack signed for) is trusted; buttons and the dialog's metadata carry ids only.
  */
 export function registerRollbackActions(app: App, deps: RollbackActionDeps): void {
-  const { rollback } = deps;
-  const { chat } = rollback;
+  const { rollback, chat } = deps;
   const log = rollback.logger.child({ module: 'rollback-actions' });
 
   const tell = async (channel: string | undefined, user: string, text: string) => {
@@ -64,7 +65,7 @@ export function registerRollbackActions(app: App, deps: RollbackActionDeps): voi
         async () => channel,
         async () => {
           const outcome = await fn(action.value ?? '', user, body);
-          if (!outcome.ok) await tell(channel, user, outcome.message);
+          if (outcome.kind !== 'ok') await tell(channel, user, refusalText(outcome));
         },
       );
     });
@@ -72,7 +73,7 @@ export function registerRollbackActions(app: App, deps: RollbackActionDeps): voi
 
   onButton(ACTION_IDS.rollback, async (groupId, user, body) => {
     const prepared = await prepareRollback(rollback, { groupId, user });
-    if (!prepared.ok) return prepared;
+    if (prepared.kind !== 'ok') return prepared;
     const { group, target, requestId } = prepared;
     const input = {
       meta: { groupId: group.id, target: target.name, requestId, plan: null },
@@ -82,14 +83,15 @@ export function registerRollbackActions(app: App, deps: RollbackActionDeps): voi
     };
     const { viewId } = await chat.openView(body.trigger_id, { ...rollbackLoadingView(input) });
     const plan = await planRollback(rollback, prepared, user);
-    const view = plan.ok
-      ? rollbackPlanView({ ...input, meta: { ...input.meta, plan: plan.plan.summary } }, plan.plan)
-      : rollbackPlanFailedView(input, plan.message);
+    const view =
+      plan.kind === 'ok'
+        ? rollbackPlanView({ ...input, meta: { ...input.meta, plan: plan.plan.summary } }, plan.plan)
+        : rollbackPlanFailedView(input, plan.error);
     // the user may have closed the dialog meanwhile: then there is nobody to tell
     await chat
       .updateView(viewId, { ...view })
       .catch((err) => log.warn({ err, user }, 'could not update the dialog'));
-    return { ok: true };
+    return OK;
   });
   onButton(ACTION_IDS.rollbackApprove, (requestId, user) =>
     approveRollback(rollback, deps.runner, { requestId, user }),
@@ -108,7 +110,7 @@ export function registerRollbackActions(app: App, deps: RollbackActionDeps): voi
     const channel = async () => (await rollback.alerts.getMessage(meta.groupId))?.channel;
     await guarded(CALLBACK_IDS.rollbackConfirm, user, channel, async () => {
       const outcome = await submitRollback(rollback, deps.runner, { ...meta, user });
-      if (!outcome.ok) await tell(await channel(), user, outcome.message);
+      if (outcome.kind !== 'ok') await tell(await channel(), user, refusalText(outcome));
     });
   });
 }

@@ -1,3 +1,4 @@
+import { sampleRollback } from '../../../test/fakes/rollback-record';
 import type { RollbackState } from '../../domain/rollback';
 import type { RollbackRecord } from '../../ports';
 import { ACTION_IDS } from './action-ids';
@@ -8,29 +9,7 @@ const T1 = new Date('2026-11-23T23:35:00Z');
 const date = (d: Date) =>
   `<!date^${d.getTime() / 1000}^{date_short_pretty} {time}|${d.toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
 
-function record(state: RollbackState, over: Partial<RollbackRecord> = {}): RollbackRecord {
-  return {
-    id: 'req-1',
-    groupId: 'g1',
-    target: 'api-prod',
-    backend: 'argocd',
-    environment: 'production',
-    requestedBy: 'UALICE',
-    approvedBy: null,
-    cancelledBy: null,
-    state,
-    requestedAt: T0,
-    updatedAt: T0,
-    expiresAt: null,
-    startedAt: null,
-    finishedAt: null,
-    heartbeatAt: null,
-    plan: null,
-    summary: null,
-    details: {},
-    ...over,
-  };
-}
+const record = sampleRollback;
 
 describe('rollbackStatusLine', () => {
   it.each<[RollbackState, Partial<RollbackRecord>, string]>([

@@ -1,5 +1,5 @@
-import type { AppError } from '../../errors';
-import type { RollbackRecord } from '../../ports';
+import type { Refusal } from '../../incidents/rollback/deps';
+import type { RollbackEvent, RollbackRecord } from '../../ports';
 import { escapeText, slackDate, truncate } from './mrkdwn';
 
 /**
@@ -66,8 +66,8 @@ export function succeededThreadText(r: RollbackRecord, summary: string, seconds:
   return `:white_check_mark: Rolled back ${what(r)}: ${escapeText(summary)} (${duration(seconds)})`;
 }
 
-export function failedThreadText(r: RollbackRecord, err: AppError): string {
-  return `:x: Rollback of ${what(r)} failed. ${escapeText(failureSummary(err))}`;
+export function failedThreadText(r: RollbackRecord, summary: string): string {
+  return `:x: Rollback of ${what(r)} failed. ${escapeText(summary)}`;
 }
 
 export function expiredThreadText(r: RollbackRecord): string {
@@ -93,24 +93,51 @@ export function interruptedThreadText(r: RollbackRecord, why: 'shutdown' | 'lost
   );
 }
 
-/** One line saying plainly what went wrong; stored as the request's summary and shown on the message. */
-export function failureSummary(err: AppError): string {
-  const message = truncate(err.message, 300);
-  switch (err.code) {
-    case 'ROLLBACK_REFUSED':
-      return `The backend refused: ${message}`;
-    case 'ROLLBACK_CONFLICT':
-      return `The backend is busy with another operation: ${message}`;
-    case 'ROLLBACK_TIMEOUT':
-      return `No result in time: ${message}. It may still be running; check the backend.`;
-    case 'ROLLBACK_BACKEND_UNAVAILABLE':
-      return `The backend could not be reached: ${message}`;
-    case 'ROLLBACK_CONFIG':
-      return `The target is misconfigured: ${message}`;
-    case 'ROLLBACK_FAILED':
-      return `The backend reported a failure: ${message}`;
-    default:
-      return `${err.code}: ${message}`;
+/** The private answer to a rollback step that did not happen. */
+export function refusalText(r: Refusal): string {
+  switch (r.kind) {
+    case 'group_gone':
+      return MESSAGES.groupGone;
+    case 'no_target':
+      return MESSAGES.noTarget;
+    case 'target_changed':
+      return MESSAGES.targetChanged;
+    case 'request_gone':
+      return MESSAGES.requestGone;
+    case 'denied':
+      return deniedText(r.explanation);
+    case 'self_approval':
+      return selfApprovalText;
+    case 'busy':
+      return busyText(r.active);
+    case 'not_pending':
+      return notPendingText(r.record);
+    case 'expired':
+      return expiredThreadText(r.record);
+  }
+}
+
+/** The thread reply telling what became of a request. */
+export function rollbackEventText(e: RollbackEvent): string {
+  switch (e.kind) {
+    case 'rollback.pending':
+      return pendingThreadText(e.record);
+    case 'rollback.started':
+      return startedThreadText(e.record);
+    case 'rollback.progress':
+      return progressText(e.line);
+    case 'rollback.progress_cut':
+      return PROGRESS_CUT_TEXT;
+    case 'rollback.succeeded':
+      return succeededThreadText(e.record, e.summary, e.seconds);
+    case 'rollback.failed':
+      return failedThreadText(e.record, e.summary);
+    case 'rollback.expired':
+      return expiredThreadText(e.record);
+    case 'rollback.cancelled':
+      return cancelledThreadText(e.record, e.by);
+    case 'rollback.interrupted':
+      return interruptedThreadText(e.record, e.cause);
   }
 }
 
