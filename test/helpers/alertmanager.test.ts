@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { startFakeSlack } from '../fakes/slack-server';
 import {
   type AlertInput,
   type AlertmanagerHandle,
@@ -165,5 +166,33 @@ describeAm('real Alertmanager 0.25 driven on loopback', () => {
     expect(firing.headers.authorization).toBeUndefined();
     expect(firing.body.alerts).toHaveLength(1);
     expect(firing.body.truncatedAlerts).toBe(2);
+  });
+
+  it('feeds a second webhook and its own slack_configs receiver the same notification', async () => {
+    const second = await startReceiver();
+    const slack = await startFakeSlack();
+    try {
+      am = await startAlertmanager({
+        webhookUrl: receiver.url,
+        extraWebhookUrls: [second.url],
+        slack: { apiUrl: slack.webhookUrl(), channel: '#storm', title: '{{ .GroupLabels.alertname }}' },
+        groupWait: '0s',
+      });
+
+      await am.pushAlerts([diskFull('db-1')]);
+      await receiver.waitFor((r) => r.body.status === 'firing');
+      await second.waitFor((r) => r.body.status === 'firing');
+      const posted = await slack.waitFor((c) => c.method === 'incoming-webhook', 10_000);
+
+      expect(posted.body).toMatchObject({ channel: '#storm' });
+      expect(slack.messages[0]).toMatchObject({
+        channelName: 'storm',
+        viaWebhook: true,
+        attachments: [expect.objectContaining({ title: 'DiskFull' })],
+      });
+    } finally {
+      await second.close();
+      await slack.close();
+    }
   });
 });

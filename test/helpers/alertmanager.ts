@@ -12,6 +12,13 @@ const STOP_TIMEOUT_MS = 5_000;
 export interface AlertmanagerOptions {
   /** Where the webhook receiver sends notifications (the bot's /webhooks/alertmanager). */
   webhookUrl: string;
+  /** More webhook_configs on the same receiver, same auth: each notification also goes to these (an HA pair). */
+  extraWebhookUrls?: string[];
+  /**
+   * Alertmanager's own Slack integration on the same receiver (slack_configs), so one run feeds the bot and
+   * Alertmanager's receiver the same notifications, e.g. into the fake Slack's webhookUrl().
+   */
+  slack?: AlertmanagerSlackConfig;
   /** Sent as `Authorization: Bearer <token>` or as the basic-auth password; omit for no auth. */
   token?: string;
   authMode?: 'bearer' | 'basic';
@@ -29,6 +36,16 @@ export interface AlertmanagerOptions {
   /** Appears as `externalURL` in the payload; defaults to the listen URL. */
   externalUrl?: string;
   readyTimeoutMs?: number;
+}
+
+export interface AlertmanagerSlackConfig {
+  /** The incoming-webhook URL (`api_url`). */
+  apiUrl: string;
+  channel: string;
+  /** Go templates; Alertmanager's defaults when left out. */
+  title?: string;
+  text?: string;
+  sendResolved?: boolean;
 }
 
 export interface AlertInput {
@@ -101,16 +118,25 @@ export function buildAlertmanagerConfig(opts: AlertmanagerOptions): Record<strin
     receivers: [
       {
         name: receiver,
-        webhook_configs: [
-          {
-            url: opts.webhookUrl,
-            send_resolved: opts.sendResolved ?? true,
-            max_alerts: opts.maxAlerts ?? 0,
-            ...(Object.keys(httpConfig).length ? { http_config: httpConfig } : {}),
-          },
-        ],
+        webhook_configs: [opts.webhookUrl, ...(opts.extraWebhookUrls ?? [])].map((url) => ({
+          url,
+          send_resolved: opts.sendResolved ?? true,
+          max_alerts: opts.maxAlerts ?? 0,
+          ...(Object.keys(httpConfig).length ? { http_config: httpConfig } : {}),
+        })),
+        ...(opts.slack ? { slack_configs: [slackConfig(opts.slack)] } : {}),
       },
     ],
+  };
+}
+
+function slackConfig(slack: AlertmanagerSlackConfig): Record<string, unknown> {
+  return {
+    api_url: slack.apiUrl,
+    channel: slack.channel,
+    send_resolved: slack.sendResolved ?? true,
+    ...(slack.title === undefined ? {} : { title: slack.title }),
+    ...(slack.text === undefined ? {} : { text: slack.text }),
   };
 }
 
