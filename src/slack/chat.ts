@@ -1,7 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import { AppError, type ErrorCode } from '../errors';
 import type { Logger } from '../logger';
-import type { Chat, ChatMessage, MessageRef } from '../ports';
+import type { Chat, ChatMessage, MessageRef, SendOptions } from '../ports';
+import type { RateBudget } from '../ports/rate-budget';
+import { createMemoryRateBudget } from '../store/memory/memory-rate-budget';
+import { INTERACTIVE_MAX_WAIT_MS, slackBucket } from './rate-limits';
 
 /** Slack `error` strings that mean the same thing to mogo, by our stable codes. */
 const PLATFORM_ERRORS: Record<string, ErrorCode> = {
@@ -36,7 +39,7 @@ export function slackError(method: string, e: unknown): AppError {
     case 'slack_webapi_rate_limited_error':
       return new AppError('SLACK_RATE_LIMITED', `${method}: rate limited by Slack`, {
         cause: e,
-        details: { retryAfterSeconds: err.retryAfter ?? 1 },
+        details: { retryAfterMs: Math.max(1, err.retryAfter ?? 1) * 1000 },
       });
     case 'slack_webapi_platform_error': {
       const slackCode = err.data?.error ?? 'unknown';
@@ -59,18 +62,87 @@ export function slackError(method: string, e: unknown): AppError {
   }
 }
 
-/** The Chat port over Slack's Web API. Retries are the render queue's job, so the client itself never retries. */
-export function createSlackChat(client: WebClient): Chat {
-  const call = async <T>(method: string, fn: () => Promise<T>): Promise<T> => {
+export interface SlackChatOptions {
+  /** The call budget shared by every replica; each call draws on its method's (and channel's) bucket. */
+  budget: RateBudget;
+  logger: Logger;
+  /** Every call's outcome and duration, for metrics. */
+  onCall?: (method: string, outcome: SlackCallOutcome, seconds: number) => void;
+}
+
+/** ok; ratelimited: Slack answered 429; deferred: mogo's own budget held it back; error: anything else. */
+export type SlackCallOutcome = 'ok' | 'ratelimited' | 'deferred' | 'error';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The Chat port over Slack's Web API, scheduled inside Slack's limits rather than bounced off them: every call
+ * first takes a token from the shared budget. A call that would have to wait longer than its `maxWaitMs` fails
+ * at once with SLACK_RATE_LIMITED and `retryAfterMs`, without calling Slack, so the render queue can serve more
+ * pressing work first. A 429 that gets through anyway pauses the bucket for Slack's Retry-After. The client
+ * itself never retries: retries are the queue's job.
+ */
+export function createSlackChat(client: WebClient, opts: SlackChatOptions): Chat {
+  const log = opts.logger.child({ module: 'slack-chat' });
+  const local = createMemoryRateBudget();
+  let budgetDownSince = 0;
+
+  /** The shared budget; while it is unreachable, a budget of this process alone (better than none). */
+  async function take(key: string, limit: Parameters<RateBudget['take']>[1], reserve: number) {
     try {
-      return await fn();
+      const wait = await opts.budget.take(key, limit, reserve);
+      budgetDownSince = 0;
+      return wait;
+    } catch (err) {
+      if (budgetDownSince === 0) log.warn({ err }, 'shared Slack budget unavailable; pacing this replica alone');
+      budgetDownSince ||= Date.now();
+      return local.take(key, limit, reserve);
+    }
+  }
+
+  const call = async <T>(
+    method: string,
+    channel: string | undefined,
+    send: SendOptions | undefined,
+    fn: () => Promise<T>,
+  ): Promise<T> => {
+    const bucket = slackBucket(method, channel);
+    const reserve = send?.urgent ? 0 : bucket.reserve;
+    const maxWaitMs = send?.maxWaitMs ?? INTERACTIVE_MAX_WAIT_MS;
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    for (let waited = 0; ; ) {
+      const wait = await take(bucket.key, bucket.limit, reserve);
+      if (wait === 0) break;
+      if (waited + wait > maxWaitMs) {
+        opts.onCall?.(method, 'deferred', seconds());
+        throw new AppError('SLACK_RATE_LIMITED', `${method}: held back to stay inside Slack's limits`, {
+          details: { retryAfterMs: wait, deferred: true },
+        });
+      }
+      await sleep(wait);
+      waited += wait;
+    }
+    try {
+      const result = await fn();
+      opts.onCall?.(method, 'ok', seconds());
+      return result;
     } catch (e) {
-      throw slackError(method, e);
+      const err = slackError(method, e);
+      const ratelimited = err.code === 'SLACK_RATE_LIMITED';
+      opts.onCall?.(method, ratelimited ? 'ratelimited' : 'error', seconds());
+      if (ratelimited) {
+        const ms = Number(err.details?.retryAfterMs ?? 1000);
+        await opts.budget.pause(bucket.key, ms).catch(() => local.pause(bucket.key, ms));
+        log.warn({ method, channel, retryAfterMs: ms }, 'Slack answered 429; pausing that budget');
+      }
+      throw err;
     }
   };
+
   return {
-    async post(channel: string, message: ChatMessage): Promise<MessageRef> {
-      const r = await call('chat.postMessage', () =>
+    async post(channel: string, message: ChatMessage, send?: SendOptions): Promise<MessageRef> {
+      const r = await call('chat.postMessage', channel, send, () =>
         client.chat.postMessage({
           channel,
           text: message.text,
@@ -82,8 +154,8 @@ export function createSlackChat(client: WebClient): Chat {
         throw new AppError('SLACK_REQUEST_FAILED', 'chat.postMessage: no channel or ts');
       return { channel: r.channel, ts: r.ts };
     },
-    async update(ref: MessageRef, message: ChatMessage): Promise<void> {
-      await call('chat.update', () =>
+    async update(ref: MessageRef, message: ChatMessage, send?: SendOptions): Promise<void> {
+      await call('chat.update', ref.channel, send, () =>
         client.chat.update({
           channel: ref.channel,
           ts: ref.ts,
@@ -93,22 +165,26 @@ export function createSlackChat(client: WebClient): Chat {
       );
     },
     async postEphemeral(channel: string, user: string, text: string): Promise<void> {
-      await call('chat.postEphemeral', () => client.chat.postEphemeral({ channel, user, text }));
+      await call('chat.postEphemeral', channel, undefined, () =>
+        client.chat.postEphemeral({ channel, user, text }),
+      );
     },
-    async reply(ref: MessageRef, text: string): Promise<void> {
-      await call('chat.postMessage', () =>
+    async reply(ref: MessageRef, text: string, send?: SendOptions): Promise<void> {
+      await call('chat.postMessage', ref.channel, send, () =>
         client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text }),
       );
     },
     async openView(triggerId, view) {
-      const r = await call('views.open', () =>
+      const r = await call('views.open', undefined, { urgent: true }, () =>
         client.views.open({ trigger_id: triggerId, view: view as never }),
       );
       if (!r.view?.id) throw new AppError('SLACK_REQUEST_FAILED', 'views.open: no view id');
       return { viewId: r.view.id };
     },
     async updateView(viewId, view) {
-      await call('views.update', () => client.views.update({ view_id: viewId, view: view as never }));
+      await call('views.update', undefined, { urgent: true }, () =>
+        client.views.update({ view_id: viewId, view: view as never }),
+      );
     },
   };
 }

@@ -1,0 +1,46 @@
+import type { RateLimit } from '../domain/token-bucket';
+
+/**
+ * Slack's published Web API limits (https://api.slack.com/apis/rate-limits), per app and workspace, set a little
+ * under the published figure so mogo never reaches them: a call Slack bounces costs a round trip and Slack may
+ * restrict apps that keep calling past their limits. chat.postMessage has its own rule, about one message per
+ * second per channel with short bursts; everything else follows its method's tier.
+ */
+const TIERS = {
+  tier2: { perSecond: 18 / 60, burst: 3 },
+  tier3: { perSecond: 45 / 60, burst: 5 },
+  tier4: { perSecond: 90 / 60, burst: 10 },
+} as const satisfies Record<string, RateLimit>;
+
+const POST_PER_CHANNEL: RateLimit = { perSecond: 1, burst: 2 };
+
+const METHOD_TIERS: Record<string, RateLimit> = {
+  'chat.update': TIERS.tier3,
+  'conversations.info': TIERS.tier3,
+  'users.info': TIERS.tier4,
+  'chat.postEphemeral': TIERS.tier4,
+  'views.open': TIERS.tier4,
+  'views.update': TIERS.tier4,
+  'usergroups.users.list': TIERS.tier2,
+};
+
+export interface SlackBucket {
+  key: string;
+  limit: RateLimit;
+  /**
+   * Tokens routine calls must leave in the bucket for urgent ones (a P1's first post or update), so a P1
+   * never waits behind a storm of lower-priority work that drained the budget a moment before.
+   */
+  reserve: number;
+}
+
+/** The budget a call draws on: per channel for chat.postMessage, per method (workspace-wide) otherwise. */
+export function slackBucket(method: string, channel?: string): SlackBucket {
+  if (method === 'chat.postMessage')
+    return { key: `slack:chat.postMessage:${channel ?? '-'}`, limit: POST_PER_CHANNEL, reserve: 1 };
+  const limit = METHOD_TIERS[method] ?? TIERS.tier3;
+  return { key: `slack:${method}`, limit, reserve: Math.floor(limit.burst / 2) };
+}
+
+/** The longest wait for which a routine (non-queue) call sleeps for its budget instead of failing. */
+export const INTERACTIVE_MAX_WAIT_MS = 2_000;

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { RateBudget } from '../../src/ports/rate-budget';
+import { sleep } from '../helpers/services';
+
+/** RateBudget: a token bucket per key with a reserve and a pause. Runs in-process and on real Redis. */
+export function rateBudgetContract(name: string, makeBudget: () => Promise<RateBudget>): void {
+  describe(`RateBudget contract (${name})`, () => {
+    let budget: RateBudget;
+    const key = () => `chat.postMessage:${randomUUID()}`;
+
+    beforeAll(async () => {
+      budget = await makeBudget();
+    });
+
+    test('a full bucket lets `burst` calls through at once, then says how long to wait', async () => {
+      const k = key();
+      const limit = { perSecond: 1, burst: 3 };
+      expect([await budget.take(k, limit), await budget.take(k, limit), await budget.take(k, limit)]).toEqual([
+        0, 0, 0,
+      ]);
+      const wait = await budget.take(k, limit);
+      expect(wait).toBeGreaterThan(900);
+      expect(wait).toBeLessThanOrEqual(1000);
+    });
+
+    test('tokens come back at the refill rate', async () => {
+      const k = key();
+      const limit = { perSecond: 20, burst: 1 };
+      expect(await budget.take(k, limit)).toBe(0);
+      const wait = await budget.take(k, limit);
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBeLessThanOrEqual(50);
+      await sleep(wait + 15);
+      expect(await budget.take(k, limit)).toBe(0);
+    });
+
+    test('routine callers leave the reserve to urgent ones', async () => {
+      const k = key();
+      const limit = { perSecond: 1, burst: 2 };
+      expect(await budget.take(k, limit, 1)).toBe(0);
+      expect(await budget.take(k, limit, 1)).toBeGreaterThan(0);
+      expect(await budget.take(k, limit, 0)).toBe(0);
+      expect(await budget.take(k, limit, 0)).toBeGreaterThan(0);
+    });
+
+    test('a reserve as large as the burst still lets one call through a full bucket', async () => {
+      const k = key();
+      expect(await budget.take(k, { perSecond: 1, burst: 1 }, 5)).toBe(0);
+    });
+
+    test('a pause shuts the bucket for its length, then it refills from empty', async () => {
+      const k = key();
+      const limit = { perSecond: 20, burst: 5 };
+      await budget.pause(k, 300);
+      const wait = await budget.take(k, limit);
+      expect(wait).toBeGreaterThan(200);
+      expect(wait).toBeLessThanOrEqual(300);
+      await sleep(wait + 70);
+      expect(await budget.take(k, limit)).toBe(0);
+      // it started empty after the pause: 70 ms at 20/s banked one token, not five
+      expect(await budget.take(k, limit)).toBeGreaterThan(0);
+    });
+
+    test('buckets are independent', async () => {
+      const [a, b] = [key(), key()];
+      const limit = { perSecond: 1, burst: 1 };
+      expect(await budget.take(a, limit)).toBe(0);
+      expect(await budget.take(a, limit)).toBeGreaterThan(0);
+      expect(await budget.take(b, limit)).toBe(0);
+      await budget.pause(b, 5_000);
+      expect(await budget.take(b, limit)).toBeGreaterThan(4_000);
+      expect(await budget.take(key(), limit)).toBe(0);
+    });
+  });
+}
