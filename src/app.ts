@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { sendError, sendJson } from './http/respond';
 import { type DigestResult, postDigest } from './incidents/post-digest';
 import { receiveNotification } from './incidents/receive-notification';
+import type { RollupPolicy } from './incidents/render-group';
 import { createRenderWorker, type RenderWorker } from './incidents/render-worker';
 import {
   DEFAULT_ROLLBACK_OPTIONS,
@@ -26,22 +27,27 @@ import type {
   Clock,
   DigestStore,
   Directory,
-  Locks,
+  Outbox,
+  Placements,
+  RateBudget,
   RollbackStore,
   RulesProvider,
 } from './ports';
 import type { RollbackTargetConfig } from './rollback/config-schema';
 import type { Deployer } from './rollback/deployer';
 import { createCachedDirectory, createStaticDirectory } from './rollback/directory';
+import type { RuleSet } from './rules';
 import { registerAlertButtons } from './slack/actions/alert-buttons';
 import { registerRollbackActions } from './slack/actions/rollback-actions';
 import { renderAlertGroup } from './slack/blocks/alert-group';
 import { withFallbackNote } from './slack/blocks/fallback-note';
+import { renderRollup } from './slack/blocks/rollup';
 import { boltLogger } from './slack/bolt-logger';
 import { createLoggingChat, createSlackChat } from './slack/chat';
 import { registerIncidentCommand } from './slack/commands/incident';
 import { createSlackDirectory } from './slack/directory';
 import { createSlackDigestPublisher, createSlackNotifier } from './slack/notifier';
+import { POSTS_PER_SECOND_PER_CHANNEL } from './slack/rate-limits';
 import { SlackHttpReceiver } from './slack/receiver';
 
 export interface AppDeps {
@@ -49,7 +55,10 @@ export interface AppDeps {
   logger: Logger;
   alerts: AlertStore;
   audit: AuditLog;
-  locks: Locks;
+  outbox: Outbox;
+  placements: Placements;
+  /** Slack's call budget, shared by every replica (Redis) or in-process. */
+  budget: RateBudget;
   rules: RulesProvider;
   clock: Clock;
   rollbacks: RollbackStore;
@@ -96,13 +105,21 @@ export function createApp(deps: AppDeps): MogoApp {
   const metrics = deps.metrics ?? createMetrics();
   const mode = config.slack.mode;
   const client = mode === 'local' ? undefined : slackClient(config);
-  const chat = deps.chat ?? (client ? createSlackChat(client) : createLoggingChat(logger));
+  const chat =
+    deps.chat ??
+    (client
+      ? createSlackChat(client, { budget: deps.budget, logger, onCall: metrics.slackHooks?.call })
+      : createLoggingChat(logger));
 
   const worker = createRenderWorker({
     alerts: deps.alerts,
+    outbox: deps.outbox,
+    placements: deps.placements,
     audit: deps.audit,
     chat,
-    locks: deps.locks,
+    renderRollup,
+    rollupPolicy: () => rollupPolicyOf(deps.rules.current()),
+    now: () => clock.now(),
     render: async (g) =>
       renderAlertGroup(g, {
         rollback: {
@@ -247,6 +264,15 @@ export function createApp(deps: AppDeps): MogoApp {
       await runner.stop();
       await worker.stop();
     },
+  };
+}
+
+/** The rules' roll-up settings in the render worker's terms: how many queued first posts is a storm. */
+function rollupPolicyOf(rules: RuleSet): RollupPolicy {
+  const { afterMs, quietMs } = rules.defaults.rollup;
+  return {
+    maxFirstPostBacklog: Math.max(1, Math.floor((afterMs / 1000) * POSTS_PER_SECOND_PER_CHANNEL)),
+    quietMs,
   };
 }
 

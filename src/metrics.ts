@@ -28,6 +28,19 @@ export function createMetrics() {
     labelNames: ['code'] as const,
     registers: [registry],
   });
+  const slackCalls = new Counter({
+    name: 'mogo_slack_api_calls_total',
+    help: "Slack Web API calls by method and outcome: ok, ratelimited (Slack answered 429), deferred (held back by mogo's budget, not sent), error",
+    labelNames: ['method', 'outcome'] as const,
+    registers: [registry],
+  });
+  const slackCallDuration = new Histogram({
+    name: 'mogo_slack_api_call_duration_seconds',
+    help: 'Time of Slack Web API calls sent, by method (waiting for the budget included)',
+    labelNames: ['method'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers: [registry],
+  });
   const interactions = new Counter({
     name: 'mogo_slack_interactions_total',
     help: 'Button clicks handled, by action',
@@ -80,9 +93,16 @@ export function createMetrics() {
     rulesReloads,
     /** Adapter for the rules reloader's narrow metrics hook. */
     rulesHooks: { reloaded: (result: 'ok' | 'rejected') => rulesReloads.inc({ result }) },
+    /** Adapter for the Slack chat adapter's per-call hook. */
+    slackHooks: {
+      call: (method: string, outcome: string, seconds: number) => {
+        slackCalls.inc({ method, outcome });
+        if (outcome !== 'deferred') slackCallDuration.observe({ method }, seconds);
+      },
+    },
     /** Adapter for the render worker's narrow metrics hook. */
     renderHooks: {
-      notified: (kind: 'posted' | 'updated') => slackMessages.inc({ kind }),
+      notified: (kind: 'posted' | 'updated' | 'rolled_up') => slackMessages.inc({ kind }),
       failed: (code: string) => slackFailures.inc({ code }),
     },
   };

@@ -37,6 +37,8 @@ export interface Routing {
   mentions: string[];
   /** false: recorded and shown in digests only, no message posted. */
   notify: boolean;
+  /** false: never folded into a channel's storm roll-up (a rule's `rollup: never`); P1s never are. */
+  rollup?: boolean;
   /**
    * Rules that applied, in evaluation order, with the weight each added (its own weight plus its boost, when
    * the boost held); `boost` and `multiply` are present only when the rule has them and they took effect.

@@ -1,31 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import type { AlertGroup } from '../domain/group';
-import { asAppError, isAppError } from '../errors';
+import { asAppError } from '../errors';
 import type { Logger } from '../logger';
-import type { AlertStore, AuditLog, Chat, ChatMessage, Locks, MessageRef, RenderJob } from '../ports';
+import type { AuditLog, Outbox, RenderJob } from '../ports';
+import { createGroupRenderer, type RenderDeps } from './render-group';
+import { createRollupRenderer } from './render-rollup';
 
-export interface RenderWorkerDeps {
-  alerts: AlertStore;
+export type { RenderDeps } from './render-group';
+
+export interface RenderWorkerDeps extends RenderDeps {
+  outbox: Outbox;
   audit: AuditLog;
-  chat: Chat;
-  locks: Locks;
-  /** May look things up (the group's rollback state), hence possibly async. */
-  render: (group: AlertGroup) => ChatMessage | Promise<ChatMessage>;
   logger: Logger;
-  metrics?: { notified(kind: 'posted' | 'updated'): void; failed(code: string): void };
-  /**
-   * Where a first post goes when the routed channel does not exist or mogo is not in it (the rules' default
-   * channel), and how the message says so; absent: such a post fails and is audited as alert.notify_failed.
-   */
-  fallback?: { channel(): string; note(message: ChatMessage, intended: string, code: string): ChatMessage };
 }
-
-const CHANNEL_UNUSABLE = new Set(['SLACK_CHANNEL_NOT_FOUND', 'SLACK_NOT_IN_CHANNEL']);
 
 export interface RenderWorkerOptions {
   concurrency?: number;
   idlePollMs?: number;
   leaseMs?: number;
+  /** Cap of the back-off after failures (5xx, network); Slack's Retry-After and budget waits don't back off. */
   maxBackoffMs?: number;
 }
 
@@ -38,18 +29,24 @@ export interface RenderWorker {
   stop(): Promise<void>;
 }
 
+/** What one job came to: done (remove it), or come back later without counting a failure. */
+export type JobOutcome = { done: true } | { done: false; retryInMs: number };
+
 /**
- * Posts and updates the Slack message of each group off the webhook's request path. Jobs live in the database
- * (see AlertStore), so a crash or restart loses none; a per-group lock keeps two replicas from rendering the
- * same group at once, and the message always shows the newest state (older renders are superseded).
+ * Posts and updates Slack messages off the webhook's request path, most pressing first. Jobs live in the
+ * database (see Outbox), so a crash or restart loses none, and each is leased to one worker at a time. Calls
+ * are scheduled inside Slack's limits: a call the shared budget holds back, or one Slack answers 429, puts its
+ * job back for exactly that long without counting it as a failure, and the worker takes the next most
+ * pressing job meanwhile. Only real failures (5xx, network) back off, capped and jittered.
  */
 export function createRenderWorker(deps: RenderWorkerDeps, opts: RenderWorkerOptions = {}): RenderWorker {
   const concurrency = opts.concurrency ?? 4;
-  const idlePollMs = opts.idlePollMs ?? 500;
+  const idlePollMs = opts.idlePollMs ?? 250;
   const leaseMs = opts.leaseMs ?? 60_000;
-  const maxBackoffMs = opts.maxBackoffMs ?? 5 * 60_000;
-  const owner = `render-${randomUUID()}`;
+  const maxBackoffMs = opts.maxBackoffMs ?? 60_000;
   const log = deps.logger.child({ module: 'render-worker' });
+  const renderGroup = createGroupRenderer(deps, log, leaseMs);
+  const renderRollup = createRollupRenderer(deps, log);
   let running = false;
   let active = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -78,126 +75,43 @@ export function createRenderWorker(deps: RenderWorkerDeps, opts: RenderWorkerOpt
   };
 
   async function runOne(): Promise<boolean> {
-    const job = await deps.alerts.takeRenderJob(leaseMs);
+    const job = await deps.outbox.take(leaseMs);
     if (!job) return false;
     await processJob(job);
     return true;
   }
 
   async function processJob(job: RenderJob): Promise<void> {
-    const lock = await deps.locks.acquire(`render:${job.groupId}`, owner, leaseMs).catch((err) => {
-      log.warn({ err, groupId: job.groupId }, 'lock service unavailable; retrying render later');
-      return null;
-    });
-    if (!lock) {
-      await deps.alerts.retryRenderJob(job, 250);
-      return;
-    }
+    const subject = `${job.target.kind}:${job.target.id}`;
     try {
-      if ((await renderGroup(job)) === 'done') await deps.alerts.completeRenderJob(job);
-      else await deps.alerts.retryRenderJob(job, 500);
+      const outcome = job.target.kind === 'group' ? await renderGroup(job) : await renderRollup(job);
+      if (outcome.done) await deps.outbox.complete(job);
+      else await deps.outbox.postpone(job, outcome.retryInMs);
     } catch (e) {
       const err = asAppError(e);
+      if (err.code === 'SLACK_RATE_LIMITED') {
+        const wait = Number(err.details?.retryAfterMs ?? 1000);
+        log.debug({ subject, priority: job.priority, wait }, 'Slack budget says wait; postponed');
+        await deps.outbox.postpone(job, wait + Math.floor(Math.random() * 50));
+        return;
+      }
+      deps.metrics?.failed(err.code);
       if (err.retryable) {
-        const retryAfterMs = Number(err.details?.retryAfterSeconds ?? 0) * 1000;
-        const delay = Math.max(
-          retryAfterMs,
-          Math.min(maxBackoffMs, 1000 * 2 ** Math.min(job.attempts - 1, 16)),
-        );
-        log.warn({ err, groupId: job.groupId, attempts: job.attempts, delay }, 'render failed; will retry');
-        deps.metrics?.failed(err.code);
-        await deps.alerts.retryRenderJob(job, delay);
-      } else {
-        log.error({ err, groupId: job.groupId }, 'render failed for good; the message was not sent');
-        deps.metrics?.failed(err.code);
-        deps.audit.append({
-          actor: 'mogo',
-          action: 'alert.notify_failed',
-          subject: `group:${job.groupId}`,
-          details: { code: err.code, error: err.message, attempts: job.attempts },
-        });
-        await deps.alerts.completeRenderJob(job);
+        const cap = Math.min(maxBackoffMs, 1000 * 2 ** Math.min(job.attempts - 1, 16));
+        const delay = Math.round(cap / 2 + (Math.random() * cap) / 2);
+        log.warn({ err, subject, attempts: job.attempts, delay }, 'render failed; will retry');
+        await deps.outbox.retry(job, delay);
+        return;
       }
-    } finally {
-      await lock.release().catch((err) => log.warn({ err }, 'could not release render lock'));
-    }
-  }
-
-  /** 'retry' when another replica holds the first-post claim right now. */
-  async function renderGroup(job: RenderJob): Promise<'done' | 'retry'> {
-    const group = await deps.alerts.getGroup(job.groupId);
-    if (!group) return 'done';
-    const existing = await deps.alerts.getMessage(group.id);
-    if (existing) {
-      if (existing.renderedVersion >= group.version) return 'done';
-      const message = await deps.render(group);
-      try {
-        await deps.chat.update(existing, message);
-      } catch (e) {
-        if (!isAppError(e) || e.code !== 'SLACK_MESSAGE_NOT_FOUND') throw e;
-        // Someone deleted the alert message: post it again in the same channel rather than going silent.
-        log.warn(
-          { groupId: group.id, channel: existing.channel, ts: existing.ts },
-          'alert message gone; posting it again',
-        );
-        const ref = await deps.chat.post(existing.channel, message);
-        await deps.alerts.saveMessage(group.id, ref, group.version);
-        notified(group, ref, 'posted');
-        return 'done';
-      }
-      await deps.alerts.saveMessage(group.id, existing, group.version);
-      notified(group, existing, 'updated');
-      return 'done';
-    }
-    if (!group.routing.notify) return 'done'; // digest-only priority: recorded, never posted
-    if (!(await deps.alerts.claimMessage(group.id, leaseMs))) return 'retry';
-    let ref: Awaited<ReturnType<Chat['post']>>;
-    try {
-      ref = await postFirst(group, await deps.render(group));
-    } catch (e) {
-      await deps.alerts.releaseClaim(group.id);
-      throw e;
-    }
-    await deps.alerts.saveMessage(group.id, ref, group.version);
-    notified(group, ref, 'posted');
-    return 'done';
-  }
-
-  /** Posts to the routed channel, or to the fallback channel when the routed one cannot take it. */
-  async function postFirst(group: AlertGroup, message: ChatMessage): Promise<MessageRef> {
-    const intended = group.routing.channel;
-    try {
-      return await deps.chat.post(intended, message);
-    } catch (e) {
-      const fallback = deps.fallback?.channel();
-      if (!isAppError(e) || !CHANNEL_UNUSABLE.has(e.code) || !fallback || fallback === intended) throw e;
-      log.warn(
-        { groupId: group.id, intended, fallback, code: e.code },
-        'routed channel unusable; posting to the fallback',
-      );
-      deps.metrics?.failed(e.code);
+      log.error({ err, subject }, 'render failed for good; the message was not sent');
       deps.audit.append({
         actor: 'mogo',
-        action: 'alert.rerouted',
-        subject: `group:${group.id}`,
-        details: { intended, fallback, code: e.code },
+        action: 'alert.notify_failed',
+        subject,
+        details: { code: err.code, error: err.message, attempts: job.attempts },
       });
-      return deps.chat.post(fallback, deps.fallback!.note(message, intended, e.code));
+      await deps.outbox.complete(job);
     }
-  }
-
-  function notified(group: AlertGroup, ref: { channel: string; ts: string }, kind: 'posted' | 'updated') {
-    deps.metrics?.notified(kind);
-    deps.audit.append({
-      actor: 'mogo',
-      action: 'alert.notified',
-      subject: `group:${group.id}`,
-      details: { kind, channel: ref.channel, ts: ref.ts, version: group.version, status: group.status },
-    });
-    log.info(
-      { groupId: group.id, kind, channel: ref.channel, version: group.version },
-      `slack message ${kind}`,
-    );
   }
 
   return {

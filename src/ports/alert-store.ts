@@ -18,23 +18,16 @@ export interface GroupChange {
   audit: AuditEntry[];
 }
 
-/** A request to (re)render one group's Slack message. Coalesced per group: only the newest state matters. */
-export interface RenderJob {
-  groupId: string;
-  /** Bumped on every enqueue; completing an older seq leaves the newer request in place. */
-  seq: number;
-  attempts: number;
-}
-
 /**
- * Durable alert-group state, the group -> Slack message map and the render queue (an outbox in the same
- * database, so "recorded" and "will be posted" commit together and nothing is lost on a crash).
+ * Durable alert-group state. Every change commits together with its audit rows and a job in the outbox (see
+ * Outbox), so "recorded" and "will be shown in Slack" are one transaction and nothing is lost on a crash.
  */
 export interface AlertStore {
   /**
    * Runs `decide` on the group's current state under a row lock inside one transaction. A non-null result is
-   * saved with version+1, its audit rows are written in the same transaction and a render job is queued.
-   * null changes nothing. Concurrent calls for the same group (two replicas, an HA pair) run one after the other.
+   * saved with version+1, its audit rows are written in the same transaction and the group's message (or its
+   * roll-up) is queued for rendering. null changes nothing. Concurrent calls for the same group (two replicas,
+   * an HA pair) run one after the other.
    */
   mutateGroup(
     groupKey: string,
@@ -42,21 +35,8 @@ export interface AlertStore {
   ): Promise<{ group: AlertGroup; changed: boolean } | null>;
   getGroup(groupId: string): Promise<AlertGroup | null>;
   listGroups(query?: { status?: AlertStatus; limit?: number }): Promise<AlertGroup[]>;
-
+  /** The group's own Slack message, if it has one (a group shown only in a roll-up has none). */
   getMessage(groupId: string): Promise<StoredMessage | null>;
-  /**
-   * Atomically claims the right to post the first message for a group (exactly-once posting across replicas).
-   * A claim that never got a message saved expires after `staleMs`, so a crash between claim and post heals.
-   */
-  claimMessage(groupId: string, staleMs: number): Promise<boolean>;
-  saveMessage(groupId: string, ref: MessageRef, renderedVersion: number): Promise<void>;
-  releaseClaim(groupId: string): Promise<void>;
+  /** The group whose own message is `ref`: a click acts only on the group of the message it was made on. */
   findGroupIdByMessage(ref: MessageRef): Promise<string | null>;
-
-  /** Leases the oldest due job for `leaseMs`; a worker that dies loses the lease and the job runs again. */
-  takeRenderJob(leaseMs: number): Promise<RenderJob | null>;
-  /** Removes the job unless it was re-queued (seq changed) meanwhile. */
-  completeRenderJob(job: RenderJob): Promise<void>;
-  /** Makes the job due again after `delayMs` (attempts already counted by takeRenderJob). */
-  retryRenderJob(job: RenderJob, delayMs: number): Promise<void>;
 }

@@ -6,12 +6,24 @@ export interface ChatMessage {
   blocks: Record<string, unknown>[];
 }
 
+/**
+ * How a call may use the shared Slack budget. Calls are scheduled inside Slack's limits: one that would have
+ * to wait longer than `maxWaitMs` for its budget fails at once with SLACK_RATE_LIMITED and
+ * `details.retryAfterMs`, without reaching Slack (as does a 429 from Slack itself).
+ */
+export interface SendOptions {
+  /** A P1: may draw on the tokens routine work must leave, so it never waits behind a storm. */
+  urgent?: boolean;
+  /** Longest wait for the budget; the render queue passes 0 and serves other work meanwhile. Default 2 s. */
+  maxWaitMs?: number;
+}
+
 /** The only way the core talks to Slack. Errors are AppErrors with SLACK_* codes. */
 export interface Chat {
-  post(channel: string, message: ChatMessage): Promise<MessageRef>;
-  update(ref: MessageRef, message: ChatMessage): Promise<void>;
+  post(channel: string, message: ChatMessage, send?: SendOptions): Promise<MessageRef>;
+  update(ref: MessageRef, message: ChatMessage, send?: SendOptions): Promise<void>;
   postEphemeral(channel: string, user: string, text: string): Promise<void>;
-  reply(ref: MessageRef, text: string): Promise<void>;
+  reply(ref: MessageRef, text: string, send?: SendOptions): Promise<void>;
   /** Opens a modal (Block Kit `view`) for the click that carried `triggerId` (valid for 3 seconds). */
   openView(triggerId: string, view: Record<string, unknown>): Promise<{ viewId: string }>;
   /** Replaces an open modal, e.g. the "working out the plan" view once the plan is known. */

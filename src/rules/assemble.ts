@@ -82,6 +82,7 @@ function compileRule(
     channel: r.channel,
     mentions: Object.freeze([...new Set(r.mentions ?? [])]),
     notify: r.notify,
+    rollup: r.rollup,
     rollbackTarget: r.rollback_target,
     continue: r.continue ?? true,
     source,
@@ -136,6 +137,10 @@ function mergeDefaults(d: DefaultsV1 | undefined): RoutingDefaults {
     mentions: perPriority<readonly string[]>(BUILTIN_DEFAULTS.mentions, mentions),
     notify: perPriority(BUILTIN_DEFAULTS.notify, d.notify),
     labelWeights: Object.freeze(labelWeights),
+    rollup: Object.freeze({
+      afterMs: d.rollup?.after ?? BUILTIN_DEFAULTS.rollup.afterMs,
+      quietMs: d.rollup?.quiet ?? BUILTIN_DEFAULTS.rollup.quietMs,
+    }),
   });
 }
 

@@ -61,6 +61,7 @@ export function routeAlert(rules: RuleSet, alert: RoutableAlert, at?: Date, hist
   let multiplier = 1;
   let channel: string | undefined;
   let notify: boolean | undefined;
+  let rollup = true;
   let ruleTarget: CompiledRule | undefined;
   let ruleMentions: string[] | undefined;
   const list = rules.rules;
@@ -87,6 +88,7 @@ export function routeAlert(rules: RuleSet, alert: RoutableAlert, at?: Date, hist
     explain.push(ruleLine(rule, entry));
     channel ??= rule.channel;
     notify ??= rule.notify;
+    if (rule.rollup === 'never') rollup = false;
     if (!ruleTarget && rule.rollbackTarget !== undefined) ruleTarget = rule;
     if (rule.mentions.length > 0) {
       ruleMentions ??= [];
@@ -123,6 +125,7 @@ export function routeAlert(rules: RuleSet, alert: RoutableAlert, at?: Date, hist
     channel: channel ?? defaults.channels[priority] ?? defaults.channel,
     mentions,
     notify,
+    ...(rollup ? {} : { rollup: false }),
     matched,
     rollbackTarget,
     explain,

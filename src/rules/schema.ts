@@ -62,6 +62,14 @@ const defaults = z.strictObject({
   mentions: perPriority(z.array(mention)).optional(),
   notify: perPriority(z.boolean()).optional(),
   label_weights: labelWeights.optional(),
+  rollup: z
+    .strictObject({
+      /** A first post would wait longer than this for Slack (about one post per second per channel). */
+      after: duration.optional(),
+      /** An open roll-up takes new groups until it has been quiet this long. */
+      quiet: duration.optional(),
+    })
+    .optional(),
 });
 
 const when = z
@@ -100,6 +108,7 @@ const rule = z.strictObject({
   channel: channel.optional(),
   mentions: z.array(mention).nullish(),
   notify: z.boolean().optional(),
+  rollup: z.enum(['never', 'auto']).optional(),
   rollback_target: name.optional(),
   continue: z.boolean().optional(),
 });

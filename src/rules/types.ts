@@ -43,6 +43,8 @@ export interface RoutingDefaults {
   notify: Readonly<Record<Priority, boolean>>;
   /** Added to every alert's score before any rule, in the order written. */
   labelWeights: readonly LabelWeights[];
+  /** When a channel's new lower-priority groups are folded into one storm roll-up message. */
+  rollup: Readonly<{ afterMs: number; quietMs: number }>;
 }
 
 /** Where something was written, so tools such as `mogo rules test` can point back at it. */
@@ -102,6 +104,8 @@ export interface CompiledRule {
   mentions: readonly string[];
   /** Overrides `defaults.notify` when this is the first applied rule that sets it. */
   notify: boolean | undefined;
+  /** 'never': matching alerts always get their own message, even in a storm. */
+  rollup: 'never' | 'auto' | undefined;
   /** A name declared under `targets:`. */
   rollbackTarget: string | undefined;
   /** false: stop evaluating further rules once this one applies. */
@@ -152,4 +156,5 @@ export const BUILTIN_DEFAULTS: RoutingDefaults = Object.freeze({
   mentions: Object.freeze({ P1: [], P2: [], P3: [], P4: [] }),
   notify: Object.freeze({ P1: true, P2: true, P3: true, P4: false }),
   labelWeights: Object.freeze([]),
+  rollup: Object.freeze({ afterMs: 3_000, quietMs: 120_000 }),
 });

@@ -94,7 +94,8 @@ export function createSlackChat(client: WebClient, opts: SlackChatOptions): Chat
       budgetDownSince = 0;
       return wait;
     } catch (err) {
-      if (budgetDownSince === 0) log.warn({ err }, 'shared Slack budget unavailable; pacing this replica alone');
+      if (budgetDownSince === 0)
+        log.warn({ err }, 'shared Slack budget unavailable; pacing this replica alone');
       budgetDownSince ||= Date.now();
       return local.take(key, limit, reserve);
     }

@@ -14,6 +14,9 @@ const TIERS = {
 
 const POST_PER_CHANNEL: RateLimit = { perSecond: 1, burst: 2 };
 
+/** New messages one channel takes a second: what a storm's first posts queue behind. */
+export const POSTS_PER_SECOND_PER_CHANNEL = POST_PER_CHANNEL.perSecond;
+
 const METHOD_TIERS: Record<string, RateLimit> = {
   'chat.update': TIERS.tier3,
   'conversations.info': TIERS.tier3,

@@ -1,24 +1,26 @@
 import { mkdir } from 'node:fs/promises';
 import type Redis from 'ioredis';
 import type { Logger } from '../logger';
-import type { AlertStore, DigestStore, Locks, RollbackStore } from '../ports';
+import type { AlertStore, DigestStore, Outbox, Placements, RateBudget, RollbackStore } from '../ports';
 import type { Db } from './db';
 import { createPgliteDb } from './embedded/pglite-db';
-import { createMemoryLocks } from './memory/memory-locks';
+import { createMemoryRateBudget } from './memory/memory-rate-budget';
 import { migrate } from './migrations';
 import { createPgDb } from './postgres/pg-db';
 import { connectRedis } from './redis/connect';
-import { createRedisLocks } from './redis/redis-locks';
+import { createRedisRateBudget } from './redis/redis-rate-budget';
 import { createSqlAlertStore } from './sql-alert-store';
 import { createSqlAuditLog, type SqlAuditLog } from './sql-audit-log';
 import { createSqlDigestStore } from './sql-digest-store';
+import { createSqlOutbox } from './sql-outbox';
+import { createSqlPlacements } from './sql-placements';
 import { createSqlRollbackStore } from './sql-rollback-store';
 
 export interface StorageOptions {
   /** PostgreSQL URL; without it an embedded PGlite database lives in `dataDir`. */
   databaseUrl?: string;
   dataDir: string;
-  /** Redis URL; without it locks are in-process (fine for a single replica). */
+  /** Redis URL; without it the Slack call budget is in-process (fine for a single replica). */
   redisUrl?: string;
   /** Prefix for every Redis key (default "mogo:"). */
   redisPrefix?: string;
@@ -28,10 +30,13 @@ export interface StorageOptions {
 export interface Storage {
   db: Db;
   alerts: AlertStore;
+  outbox: Outbox;
+  placements: Placements;
   audit: SqlAuditLog;
   rollbacks: RollbackStore;
   digests: DigestStore;
-  locks: Locks;
+  /** Slack's call budget, shared by every replica through Redis. */
+  budget: RateBudget;
   kind: { db: 'postgres' | 'embedded'; state: 'redis' | 'memory' };
   /** Flushes the audit log, then closes Redis and the database. */
   close(): Promise<void>;
@@ -83,12 +88,14 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
     return {
       db,
       alerts: createSqlAlertStore(db),
+      outbox: createSqlOutbox(db),
+      placements: createSqlPlacements(db),
       audit,
       rollbacks: createSqlRollbackStore(db),
       digests: createSqlDigestStore(db),
-      locks: redis
-        ? createRedisLocks(redis, { prefix: `${opts.redisPrefix ?? 'mogo:'}lock:` })
-        : createMemoryLocks(),
+      budget: redis
+        ? createRedisRateBudget(redis, { prefix: `${opts.redisPrefix ?? 'mogo:'}budget:` })
+        : createMemoryRateBudget(),
       kind: { db: opts.databaseUrl ? 'postgres' : 'embedded', state: redis ? 'redis' : 'memory' },
       close: closeAll,
     };

@@ -120,6 +120,49 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE (state->'routing'->>'notify') = 'false'`,
     ],
   },
+  {
+    version: 5,
+    name: 'priority_outbox_and_rollups',
+    statements: [
+      // the render queue becomes an outbox of groups and roll-ups, handed out by priority, leased per target
+      `CREATE TABLE outbox (
+        key text PRIMARY KEY,
+        priority smallint NOT NULL,
+        first_post boolean NOT NULL,
+        channel text NOT NULL,
+        seq bigint NOT NULL,
+        attempts int NOT NULL DEFAULT 0,
+        due_at timestamptz NOT NULL,
+        leased_until timestamptz,
+        leased_seq bigint,
+        queued_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      'CREATE INDEX outbox_due_idx ON outbox (due_at)',
+      'CREATE INDEX outbox_first_post_idx ON outbox (channel) WHERE first_post',
+      `INSERT INTO outbox (key, priority, first_post, channel, seq, attempts, due_at)
+        SELECT 'group:' || j.group_id,
+          coalesce(nullif(substr(g.state->'routing'->>'priority', 2), '')::smallint, 3),
+          NOT EXISTS (SELECT 1 FROM group_messages m WHERE m.group_id = j.group_id AND m.ts IS NOT NULL),
+          coalesce(g.state->'routing'->>'channel', ''), j.seq, j.attempts, j.due_at
+        FROM render_jobs j JOIN alert_groups g ON g.id = j.group_id`,
+      'DROP TABLE render_jobs',
+      `CREATE TABLE rollups (
+        id text PRIMARY KEY,
+        channel text NOT NULL,
+        slack_channel text,
+        ts text,
+        opened_at timestamptz NOT NULL,
+        last_joined_at timestamptz NOT NULL,
+        closed_at timestamptz,
+        version int NOT NULL DEFAULT 1,
+        rendered_version int NOT NULL DEFAULT 0
+      )`,
+      // one open roll-up per channel, across replicas
+      'CREATE UNIQUE INDEX rollups_one_open_per_channel ON rollups (channel) WHERE closed_at IS NULL',
+      'ALTER TABLE group_messages ADD COLUMN rollup_id text REFERENCES rollups (id)',
+      'CREATE INDEX group_messages_rollup_idx ON group_messages (rollup_id) WHERE rollup_id IS NOT NULL',
+    ],
+  },
 ];
 
 /** Arbitrary constant namespacing mogo's advisory locks; the second key is the schema, so schemas don't wait. */

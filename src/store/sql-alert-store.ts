@@ -1,13 +1,10 @@
 import type { AlertStatus } from '../domain/alert';
 import { type AlertGroup, groupIdOf } from '../domain/group';
 import { AppError } from '../errors';
-import type { AlertStore, Clock, GroupChange, MessageRef, RenderJob, StoredMessage } from '../ports';
-import { type Db, errorCode, type Queryable } from './db';
+import type { AlertStore, Clock, GroupChange, StoredMessage } from '../ports';
+import type { Db, Queryable } from './db';
 import { appendAuditRows } from './sql-audit-log';
-
-/** `now` for every statement: the injected clock when given (tests), else the database's clock ($1 null). */
-const NOW = 'coalesce($1::timestamptz, now())';
-const MS = "* interval '1 millisecond'";
+import { NOW, queueGroupRender } from './sql-outbox';
 
 interface GroupRow {
   state: AlertGroup;
@@ -16,27 +13,17 @@ interface GroupRow {
 
 const toGroup = (row: GroupRow): AlertGroup => ({ ...row.state, version: row.version });
 
-/** Queues (or re-arms) the render job of a group inside the caller's transaction. */
-async function queueRender(q: Queryable, groupId: string, now: string | null): Promise<void> {
-  await q.query(
-    `INSERT INTO render_jobs (group_id, seq, attempts, due_at) VALUES ($2, nextval('render_job_seq'), 0, ${NOW})
-     ON CONFLICT (group_id) DO UPDATE
-     SET seq = nextval('render_job_seq'), attempts = 0, due_at = excluded.due_at`,
-    [now, groupId],
-  );
-}
-
 /**
  * Something the group's message shows changed outside the group's own state (a rollback request): bump the
  * version so the render worker updates the message, and queue the render, inside the caller's transaction.
  * A group that does not exist is left alone.
  */
 export async function touchGroup(q: Queryable, groupId: string, now: string | null): Promise<void> {
-  const { rows } = await q.query(
-    `UPDATE alert_groups SET version = version + 1, updated_at = ${NOW} WHERE id = $2 RETURNING id`,
+  const { rows } = await q.query<GroupRow>(
+    `UPDATE alert_groups SET version = version + 1, updated_at = ${NOW} WHERE id = $2 RETURNING state, version`,
     [now, groupId],
   );
-  if (rows.length > 0) await queueRender(q, groupId, now);
+  if (rows[0]) await queueGroupRender(q, now, toGroup(rows[0]));
 }
 
 /**
@@ -87,7 +74,7 @@ export function createSqlAlertStore(db: Db, clock?: Clock): AlertStore {
           const group = await save(q, current, change, groupKey);
           if (!group) continue;
           await appendAuditRows(q, change.audit);
-          await queueRender(q, group.id, now());
+          await queueGroupRender(q, now(), group);
           return { group, changed: true };
         }
         throw new AppError('INTERNAL', `alert group ${groupKey} vanished while being created`);
@@ -120,68 +107,12 @@ export function createSqlAlertStore(db: Db, clock?: Clock): AlertStore {
       return row ? { channel: row.channel, ts: row.ts, renderedVersion: row.rendered_version } : null;
     },
 
-    async claimMessage(groupId, staleMs) {
-      try {
-        const { rows } = await db.query(
-          `INSERT INTO group_messages (group_id, claimed_at) VALUES ($2, ${NOW})
-           ON CONFLICT (group_id) DO UPDATE SET claimed_at = excluded.claimed_at
-           WHERE group_messages.ts IS NULL AND group_messages.claimed_at <= excluded.claimed_at - $3::float8 ${MS}
-           RETURNING group_id`,
-          [now(), groupId, staleMs],
-        );
-        return rows.length > 0;
-      } catch (err) {
-        throw errorCode(err) === '23503'
-          ? new AppError('NOT_FOUND', `no alert group ${groupId}`, { cause: err })
-          : err;
-      }
-    },
-
-    async saveMessage(groupId, ref: MessageRef, renderedVersion) {
-      await db.query(
-        `INSERT INTO group_messages (group_id, channel, ts, rendered_version, claimed_at)
-         VALUES ($2, $3, $4, $5, ${NOW})
-         ON CONFLICT (group_id) DO UPDATE
-         SET channel = excluded.channel, ts = excluded.ts, rendered_version = excluded.rendered_version`,
-        [now(), groupId, ref.channel, ref.ts, renderedVersion],
-      );
-    },
-
-    async releaseClaim(groupId) {
-      await db.query('DELETE FROM group_messages WHERE group_id = $1 AND ts IS NULL', [groupId]);
-    },
-
     async findGroupIdByMessage(ref) {
       const { rows } = await db.query<{ group_id: string }>(
         'SELECT group_id FROM group_messages WHERE channel = $1 AND ts = $2',
         [ref.channel, ref.ts],
       );
       return rows[0]?.group_id ?? null;
-    },
-
-    async takeRenderJob(leaseMs) {
-      const { rows } = await db.query<{ group_id: string; seq: string; attempts: number }>(
-        `UPDATE render_jobs SET due_at = ${NOW} + $2::float8 ${MS}, attempts = attempts + 1
-         WHERE group_id = (
-           SELECT group_id FROM render_jobs WHERE due_at <= ${NOW}
-           ORDER BY due_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED
-         )
-         RETURNING group_id, seq::text AS seq, attempts`,
-        [now(), leaseMs],
-      );
-      const row = rows[0];
-      return row ? { groupId: row.group_id, seq: Number(row.seq), attempts: row.attempts } : null;
-    },
-
-    async completeRenderJob(job: RenderJob) {
-      await db.query('DELETE FROM render_jobs WHERE group_id = $1 AND seq = $2', [job.groupId, job.seq]);
-    },
-
-    async retryRenderJob(job, delayMs) {
-      await db.query(
-        `UPDATE render_jobs SET due_at = ${NOW} + $4::float8 ${MS} WHERE group_id = $2 AND seq = $3`,
-        [now(), job.groupId, job.seq, delayMs],
-      );
     },
   };
 }

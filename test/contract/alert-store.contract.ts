@@ -1,8 +1,9 @@
 import { groupIdOf } from '../../src/domain/group';
-import type { AlertStore, AuditLog } from '../../src/ports';
+import type { AlertStore, AuditLog, Outbox } from '../../src/ports';
 import type { Db } from '../../src/store/db';
 import { createSqlAlertStore } from '../../src/store/sql-alert-store';
 import { createSqlAuditLog } from '../../src/store/sql-audit-log';
+import { createSqlOutbox } from '../../src/store/sql-outbox';
 import { addAlert, newGroupKey, resetAlertState, sampleAlert, sampleGroup } from './alert-store.fixtures';
 
 /** AlertStore group state: mutateGroup, getGroup, listGroups. `openDb` returns a migrated, private database. */
@@ -10,19 +11,21 @@ export function alertStoreContract(name: string, openDb: () => Promise<Db>): voi
   describe(`AlertStore groups contract (${name})`, () => {
     let db: Db;
     let store: AlertStore;
+    let outbox: Outbox;
     let audit: AuditLog;
 
     beforeAll(async () => {
       db = await openDb();
       store = createSqlAlertStore(db);
+      outbox = createSqlOutbox(db);
       audit = createSqlAuditLog(db, { onError: (err) => console.error(err) });
     });
     afterAll(() => db?.close());
     beforeEach(() => resetAlertState(db));
 
     const jobSeq = async () => {
-      const job = await store.takeRenderJob(1);
-      if (job) await store.completeRenderJob(job);
+      const job = await outbox.take(1);
+      if (job) await outbox.complete(job);
       return job?.seq ?? null;
     };
 

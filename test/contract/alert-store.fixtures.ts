@@ -61,7 +61,7 @@ export async function createGroup(store: AlertStore, groupKey = newGroupKey()): 
 
 /** Each test starts without groups, messages or jobs (the audit log is append-only: tests filter it). */
 export async function resetAlertState(db: Db): Promise<void> {
-  await db.query('TRUNCATE render_jobs, group_messages, alert_groups');
+  await db.query('TRUNCATE outbox, group_messages, rollups, alert_groups');
 }
 
 /** A clock the test moves by hand. */

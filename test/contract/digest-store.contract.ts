@@ -3,6 +3,7 @@ import type { AlertStore, DigestStore } from '../../src/ports';
 import type { Db } from '../../src/store/db';
 import { createSqlAlertStore } from '../../src/store/sql-alert-store';
 import { createSqlDigestStore } from '../../src/store/sql-digest-store';
+import { createSqlPlacements } from '../../src/store/sql-placements';
 import { manualClock, newGroupKey, sampleAlert, sampleGroup } from './alert-store.fixtures';
 
 const HOUR = 3600_000;
@@ -23,7 +24,7 @@ export function digestStoreContract(name: string, openDb: () => Promise<Db>): vo
       alerts = createSqlAlertStore(db, clock);
     });
     afterAll(() => db?.close());
-    beforeEach(() => db.query('TRUNCATE digests, render_jobs, group_messages, alert_groups'));
+    beforeEach(() => db.query('TRUNCATE digests, outbox, group_messages, rollups, alert_groups'));
 
     /** Records a group changed at `at` (the alert store stamps updated_at with the clock). */
     async function groupAt(
@@ -54,7 +55,7 @@ export function digestStoreContract(name: string, openDb: () => Promise<Db>): vo
       await groupAt(new Date(T0.getTime() - DAY - 1)); // older than the first lookback
       await groupAt(new Date(T0.getTime() + 1)); // after the period started: the next digest's
       const posted = await groupAt(new Date(T0.getTime() - HOUR)); // has its own Slack message
-      await alerts.saveMessage(posted, { channel: '#alerts', ts: '1.1' }, 1);
+      await createSqlPlacements(db, clock).saveMessage(posted, { channel: '#alerts', ts: '1.1' }, 1);
 
       const res = await list(T0);
 

@@ -15,9 +15,9 @@ export function rateBudgetContract(name: string, makeBudget: () => Promise<RateB
     test('a full bucket lets `burst` calls through at once, then says how long to wait', async () => {
       const k = key();
       const limit = { perSecond: 1, burst: 3 };
-      expect([await budget.take(k, limit), await budget.take(k, limit), await budget.take(k, limit)]).toEqual([
-        0, 0, 0,
-      ]);
+      expect([await budget.take(k, limit), await budget.take(k, limit), await budget.take(k, limit)]).toEqual(
+        [0, 0, 0],
+      );
       const wait = await budget.take(k, limit);
       expect(wait).toBeGreaterThan(900);
       expect(wait).toBeLessThanOrEqual(1000);

@@ -25,7 +25,9 @@ describe('memory rate budget with an injected clock', () => {
 const redis = testRedis();
 (requireRedis() ? describe : describe.skip)('Redis', () => {
   afterAll(() => redis.cleanup());
-  rateBudgetContract('Redis', async () => createRedisRateBudget(await redis.client(), { prefix: redis.prefix }));
+  rateBudgetContract('Redis', async () =>
+    createRedisRateBudget(await redis.client(), { prefix: redis.prefix }),
+  );
 
   test('two connections (two replicas) draw on one bucket', async () => {
     const other = await connectRedis(redis.url);
@@ -49,6 +51,8 @@ const redis = testRedis();
     const client = await connectRedis(redis.url);
     const budget = createRedisRateBudget(client, { prefix: redis.prefix });
     client.disconnect();
-    await expect(budget.take('k', { perSecond: 1, burst: 1 })).rejects.toMatchObject({ code: 'LOCK_UNAVAILABLE' });
+    await expect(budget.take('k', { perSecond: 1, burst: 1 })).rejects.toMatchObject({
+      code: 'LOCK_UNAVAILABLE',
+    });
   });
 });

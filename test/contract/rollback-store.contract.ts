@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { AlertStore, AuditLog, NewRollback, RollbackStore } from '../../src/ports';
+import type { AlertStore, AuditLog, NewRollback, Outbox, RollbackStore } from '../../src/ports';
 import type { Db } from '../../src/store/db';
 import { createSqlAlertStore } from '../../src/store/sql-alert-store';
 import { createSqlAuditLog } from '../../src/store/sql-audit-log';
+import { createSqlOutbox } from '../../src/store/sql-outbox';
 import { createSqlRollbackStore } from '../../src/store/sql-rollback-store';
 import { createGroup, manualClock } from './alert-store.fixtures';
 
@@ -29,20 +30,21 @@ export function rollbackStoreContract(name: string, openDb: () => Promise<Db>): 
     let db: Db;
     let store: RollbackStore;
     let alerts: AlertStore;
+    let outbox: Outbox;
     let audit: AuditLog;
 
     beforeAll(async () => {
       db = await openDb();
       store = createSqlRollbackStore(db);
       alerts = createSqlAlertStore(db);
+      outbox = createSqlOutbox(db);
       audit = createSqlAuditLog(db, { onError: (err) => console.error(err) });
     });
     afterAll(() => db?.close());
-    beforeEach(() => db.query('TRUNCATE rollbacks, render_jobs, group_messages, alert_groups'));
+    beforeEach(() => db.query('TRUNCATE rollbacks, outbox, group_messages, rollups, alert_groups'));
 
     const drainJobs = async () => {
-      for (let job = await alerts.takeRenderJob(1); job; job = await alerts.takeRenderJob(1))
-        await alerts.completeRenderJob(job);
+      for (let job = await outbox.take(1); job; job = await outbox.take(1)) await outbox.complete(job);
     };
 
     test('create records the request with its audit rows and re-renders the group', async () => {
@@ -77,7 +79,7 @@ export function rollbackStoreContract(name: string, openDb: () => Promise<Db>): 
         'rollback.requested',
       ]);
       expect((await alerts.getGroup(groupId))!.version).toBe(2);
-      expect(await alerts.takeRenderJob(1)).toMatchObject({ groupId });
+      expect(await outbox.take(1)).toMatchObject({ target: { kind: 'group', id: groupId } });
     });
 
     test('exactly one of 10 concurrent requests for a target wins; the others learn who holds it', async () => {

@@ -27,9 +27,9 @@ async function exercise(storage: Storage): Promise<string> {
     'storage.checked',
     'group.created',
   ]);
-  const lock = await storage.locks.acquire(`storage:${key}`, 'me', 5_000);
-  expect(await storage.locks.holder(`storage:${key}`)).toBe('me');
-  await lock!.release();
+  expect(await storage.outbox.take(1)).toMatchObject({ target: { kind: 'group', id: res!.group.id } });
+  expect(await storage.budget.take(`storage:${key}`, { perSecond: 1, burst: 1 })).toBe(0);
+  expect(await storage.budget.take(`storage:${key}`, { perSecond: 1, burst: 1 })).toBeGreaterThan(0);
   return key;
 }
 

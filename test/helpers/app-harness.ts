@@ -6,17 +6,19 @@ import { loadConfig } from '../../src/config';
 import { AppError } from '../../src/errors';
 import type { RollbackOptions } from '../../src/incidents/rollback/deps';
 import { createLogger } from '../../src/logger';
-import type { AlertStore, Chat, Clock, Directory, RollbackStore } from '../../src/ports';
+import type { AlertStore, Chat, Clock, Directory, RateBudget, RollbackStore } from '../../src/ports';
 import type { RollbackTargetConfig } from '../../src/rollback/config-schema';
 import type { Deployer } from '../../src/rollback/deployer';
 import { loadRules } from '../../src/rules';
 import type { Db } from '../../src/store/db';
 import { createPgliteDb } from '../../src/store/embedded/pglite-db';
-import { createMemoryLocks } from '../../src/store/memory/memory-locks';
+import { createMemoryRateBudget } from '../../src/store/memory/memory-rate-budget';
 import { migrate } from '../../src/store/migrations';
 import { createSqlAlertStore } from '../../src/store/sql-alert-store';
 import { createSqlAuditLog, type SqlAuditLog } from '../../src/store/sql-audit-log';
 import { createSqlDigestStore } from '../../src/store/sql-digest-store';
+import { createSqlOutbox } from '../../src/store/sql-outbox';
+import { createSqlPlacements } from '../../src/store/sql-placements';
 import { createSqlRollbackStore } from '../../src/store/sql-rollback-store';
 
 export const REPO_RULES = join(__dirname, '../../rules');
@@ -55,6 +57,8 @@ export async function startTestApp(
     /** Run the digest on config's schedule (DIGEST_SCHEDULE); by default never (tests call app.digest.runNow()). */
     digestSchedule?: boolean;
     clock?: Clock;
+    /** Slack's call budget; in-process by default. Pass a Redis one to share it between apps. */
+    budget?: RateBudget;
     /** Share a database between apps (a restart); the caller closes it. */
     db?: Db;
   } = {},
@@ -77,7 +81,9 @@ export async function startTestApp(
     logger,
     alerts,
     audit,
-    locks: createMemoryLocks(),
+    outbox: createSqlOutbox(db, opts.clock),
+    placements: createSqlPlacements(db, opts.clock),
+    budget: opts.budget ?? createMemoryRateBudget(),
     rollbacks,
     digests: createSqlDigestStore(db),
     deployerFor: opts.deployerFor ?? noDeployer,

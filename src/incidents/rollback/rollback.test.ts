@@ -16,6 +16,7 @@ import type { RuleSet } from '../../rules';
 import type { Db } from '../../store/db';
 import { createSqlAlertStore } from '../../store/sql-alert-store';
 import { createSqlAuditLog, type SqlAuditLog } from '../../store/sql-audit-log';
+import { createSqlPlacements } from '../../store/sql-placements';
 import { createSqlRollbackStore } from '../../store/sql-rollback-store';
 import { approveRollback } from './approve';
 import { DEFAULT_ROLLBACK_OPTIONS, type RollbackDeps } from './deps';
@@ -108,7 +109,7 @@ describe('rollback use cases (PGlite store, fake Slack, fake deployer)', () => {
     const key = `{}:{alertname="Unit-${randomUUID()}"}`;
     const routing = { ...sampleGroup(key).routing, rollbackTarget: target };
     const res = await alerts.mutateGroup(key, () => ({ next: sampleGroup(key, { routing }), audit: [] }));
-    await alerts.saveMessage(
+    await createSqlPlacements(db, clock).saveMessage(
       res!.group.id,
       { channel: 'C1', ts: `${Date.now()}.${randomUUID().slice(0, 6)}` },
       1,

@@ -11,6 +11,8 @@ export const ACTION_IDS = {
   rollbackApprove: 'mogo_rollback_approve',
   rollbackCancel: 'mogo_rollback_cancel',
   silence: 'mogo_silence_link',
+  /** The storm roll-up's "Acknowledge…" menu; the selected option's `value` is the group id. */
+  rollupAck: 'mogo_rollup_ack',
 } as const;
 
 /** callback_id of each modal mogo opens; the view_submission handlers match on it. */
