@@ -168,7 +168,11 @@ describe('a slow or rate-limited Slack', () => {
       expect(ok.response?.ok).toBe(true);
       expect(slack.callsTo('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(1);
       const metrics = await (await fetch(`${t.url}/metrics`)).text();
-      expect(metrics).toMatch(/mogo_slack_failures_total\{code="SLACK_RATE_LIMITED"\} 1/);
+      // a 429 is Slack saying "later", not a failure: counted by method and outcome, not as a render failure
+      expect(metrics).toMatch(
+        /mogo_slack_api_calls_total\{method="chat.postMessage",outcome="ratelimited"\} 1/,
+      );
+      expect(metrics).not.toMatch(/mogo_slack_failures_total\{code="SLACK_RATE_LIMITED"\}/);
     } finally {
       await t.close();
       await slack.close();
