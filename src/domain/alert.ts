@@ -67,4 +67,9 @@ export interface Notification {
   externalURL: string;
   groupKey: string;
   truncatedAlerts: number;
+  /**
+   * Where intake replaced characters PostgreSQL or Slack cannot take (NUL, lone surrogates, control
+   * characters) with U+FFFD: the first paths and how many in all. Absent when nothing was replaced.
+   */
+  sanitized?: { paths: string[]; count: number };
 }

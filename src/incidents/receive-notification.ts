@@ -45,6 +45,7 @@ export async function receiveNotification(deps: ReceiveDeps, n: Notification): P
           score: next.routing.score,
           channel: next.routing.channel,
           rules: next.routing.matched.map((m) => m.rule),
+          ...(n.sanitized ? { sanitized: n.sanitized.paths, sanitizedCount: n.sanitized.count } : {}),
         },
       },
     ];

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseWebhook } from './schema';
+import { isRfc3339, parseWebhook } from './schema';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(join(__dirname, '../../test/fixtures/alertmanager', name), 'utf8'));
@@ -67,5 +67,65 @@ describe('parseWebhook', () => {
       { path: 'receiver', message: 'is missing (expected a string)' },
       { path: 'alerts[0].labels', message: 'expected an object, got a string' },
     ]);
+  });
+
+  it.each([
+    ['1'],
+    ['Tue, 1 Jan 2030'],
+    ['2024-01-01 (<!channel>)'],
+    ['2024-02-30T00:00:00Z'],
+    ['2024-01-01T00:00:00'],
+  ])('refuses startsAt %j: not RFC 3339', (startsAt) => {
+    const body = fixture('firing-3-alerts.json');
+    body.alerts[1].startsAt = startsAt;
+    const r = parseWebhook(body);
+    expect(r.ok ? [] : r.issues.map((i) => i.path)).toEqual(['alerts[1].startsAt']);
+  });
+
+  it('refuses a bad endsAt but takes Go zero time and offsets', () => {
+    const body = fixture('firing-3-alerts.json');
+    body.alerts[0].endsAt = 'soon';
+    const r = parseWebhook(body);
+    expect(r.ok ? [] : r.issues.map((i) => i.path)).toEqual(['alerts[0].endsAt']);
+    expect(isRfc3339('2026-11-23T23:14:28.594280365+05:30')).toBe(true);
+    expect(isRfc3339('0001-01-01T00:00:00Z')).toBe(true);
+    expect(isRfc3339('2026-11-23T24:00:00Z')).toBe(false);
+  });
+
+  it('replaces NUL, lone surrogates and control characters with U+FFFD and says where', () => {
+    const body = fixture('firing-3-alerts.json');
+    body.receiver = 'bot\u0000';
+    body.groupKey = '{}:{x="\ud800"}';
+    body.externalURL = 'http://am\u0085';
+    body.alerts[0].labels['bad\u0001name'] = 'v';
+    body.alerts[0].labels.instance = 'api-1\udc00\u001b[31m';
+    body.alerts[0].annotations.summary = 'tab\tand\nnewline stay, 😀 stays';
+    body.commonAnnotations.description = 'x\u007f';
+    const r = parseWebhook(body);
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    const n = r.notification;
+    expect(n.receiver).toBe('bot\ufffd');
+    expect(n.groupKey).toBe('{}:{x="\ufffd"}');
+    expect(n.externalURL).toBe('http://am\ufffd');
+    expect(n.alerts[0]?.labels['bad\ufffdname']).toBe('v');
+    expect(n.alerts[0]?.labels.instance).toBe('api-1\ufffd\ufffd[31m');
+    expect(n.alerts[0]?.annotations.summary).toBe('tab\tand\nnewline stay, 😀 stays');
+    expect(n.commonAnnotations.description).toBe('x\ufffd');
+    expect(n.sanitized).toEqual({
+      paths: [
+        'receiver',
+        'alerts[0].labels.instance',
+        'alerts[0].labels.bad\ufffdname',
+        'commonAnnotations.description',
+        'externalURL',
+        'groupKey',
+      ],
+      count: 6,
+    });
+  });
+
+  it('says nothing about sanitising a clean body', () => {
+    const r = parseWebhook(fixture('firing-3-alerts.json'));
+    expect(r.ok && r.notification.sanitized).toBeUndefined();
   });
 });

@@ -1,13 +1,38 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Alert, Notification } from '../domain/alert';
+import { MAX_SANITIZED_PATHS, sanitizeJson } from './sanitize';
 
 /** Alertmanager's "no end" timestamp: Go's zero time. */
 const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
 const labelMap = z.record(z.string(), z.string());
-const timestamp = z.string().refine((s) => s === GO_ZERO_TIME || !Number.isNaN(Date.parse(s)), {
-  message: 'must be an RFC 3339 timestamp',
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * RFC 3339 only, as Alertmanager sends them (Go's time.RFC3339Nano): JavaScript's Date.parse also takes "1"
+ * (the year 2001) or "Tue, 1 Jan 2030", which would be shown as real times. Go's zero time is valid too.
+ */
+export function isRfc3339(s: string): boolean {
+  const m = RFC3339.exec(s);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as number[];
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  const offsetOk = m[9] === undefined || (Number(m[9]) <= 23 && Number(m[10]) <= 59);
+  return (
+    month! >= 1 &&
+    month! <= 12 &&
+    day! >= 1 &&
+    (day! <= daysInMonth || year === 1) &&
+    hour! <= 23 &&
+    minute! <= 59 &&
+    second! <= 60 &&
+    offsetOk
+  );
+}
+
+const timestamp = z.string().refine((s) => s === GO_ZERO_TIME || isRfc3339(s), {
+  message: 'must be an RFC 3339 timestamp, e.g. "2026-01-31T12:00:00Z"',
 });
 
 const AlertSchema = z.object({
@@ -45,6 +70,10 @@ export interface PayloadIssue {
 
 export type ParseResult = { ok: true; notification: Notification } | { ok: false; issues: PayloadIssue[] };
 
+/**
+ * Validates a webhook body and makes its strings safe to store and show (see sanitize.ts); the paths that
+ * were changed travel with the notification into its `alert.received` audit row.
+ */
 export function parseWebhook(body: unknown): ParseResult {
   const r = WebhookSchema.safeParse(body);
   if (!r.success) {
@@ -55,7 +84,8 @@ export function parseWebhook(body: unknown): ParseResult {
         .map((i) => ({ path: formatPath(i.path), message: plain(i.message) })),
     };
   }
-  const d = r.data;
+  const { value: d, paths } = sanitizeJson(r.data);
+  const sanitized = [...new Set(paths)];
   const alerts: Alert[] = d.alerts.map((a) => ({
     fingerprint: a.fingerprint ?? fingerprintOf(a.labels),
     status: a.status,
@@ -77,6 +107,9 @@ export function parseWebhook(body: unknown): ParseResult {
       externalURL: d.externalURL,
       groupKey: d.groupKey,
       truncatedAlerts: d.truncatedAlerts,
+      ...(sanitized.length > 0
+        ? { sanitized: { paths: sanitized.slice(0, MAX_SANITIZED_PATHS), count: sanitized.length } }
+        : {}),
     },
   };
 }
