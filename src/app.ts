@@ -33,6 +33,7 @@ import type {
   RollbackStore,
   RulesProvider,
 } from './ports';
+import type { SeenRequests } from './ports/seen-requests';
 import type { RollbackTargetConfig } from './rollback/config-schema';
 import type { Deployer } from './rollback/deployer';
 import { createCachedDirectory, createStaticDirectory } from './rollback/directory';
@@ -49,6 +50,7 @@ import { createSlackDirectory } from './slack/directory';
 import { createSlackDigestPublisher, createSlackNotifier } from './slack/notifier';
 import { POSTS_PER_SECOND_PER_CHANNEL } from './slack/rate-limits';
 import { SlackHttpReceiver } from './slack/receiver';
+import { createMemorySeenRequests } from './store/memory/memory-seen-requests';
 
 export interface AppDeps {
   config: Pick<Config, 'slack' | 'webhook' | 'rollback' | 'digest'>;
@@ -65,6 +67,8 @@ export interface AppDeps {
   digests: DigestStore;
   /** The backend of a rollback target; built in the composition root, where secrets come from the environment. */
   deployerFor: (target: RollbackTargetConfig) => Deployer;
+  /** Signed Slack requests already handled (replay refusal); in-process by default, Redis with replicas. */
+  seenRequests?: SeenRequests;
   /** Resolves when storage answers; /readyz uses it. */
   ping: () => Promise<void>;
   /** Override the Slack adapter (tests); by default built from config.slack. */
@@ -175,7 +179,14 @@ export function createApp(deps: AppDeps): MogoApp {
 
   let bolt: App | undefined;
   const httpReceiver =
-    mode === 'http' ? new SlackHttpReceiver(config.slack.signingSecret!, logger) : undefined;
+    mode === 'http'
+      ? new SlackHttpReceiver({
+          signingSecret: config.slack.signingSecret!,
+          logger,
+          audit: deps.audit,
+          seen: deps.seenRequests ?? createMemorySeenRequests(),
+        })
+      : undefined;
   if (mode !== 'local') {
     const receiver =
       httpReceiver ??

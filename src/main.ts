@@ -56,6 +56,7 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
     outbox: storage.outbox,
     placements: storage.placements,
     budget: storage.budget,
+    seenRequests: storage.seenRequests,
     rollbacks: storage.rollbacks,
     digests: storage.digests,
     deployerFor: deployersFrom(env, logger, initialRules.targets),

@@ -1,28 +1,60 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
-import { isValidSlackRequest } from '@slack/bolt';
+import { parse as parseQuery } from 'node:querystring';
+import {
+  type App,
+  type BufferedIncomingMessage,
+  HTTPModuleFunctions,
+  type Receiver,
+  type ReceiverEvent,
+  verifySlackRequest,
+} from '@slack/bolt';
 import { asAppError } from '../errors';
 import { readBody } from '../http/body';
 import { sendError } from '../http/respond';
+import { createRejectionThrottle } from '../ingest/reject-throttle';
+import { sanitizeJson } from '../ingest/sanitize';
 import type { Logger } from '../logger';
+import type { AuditLog } from '../ports';
+import type { SeenRequests } from '../ports/seen-requests';
 
 const SLACK_BODY_LIMIT = 1024 * 1024;
+/** Slack's own window: a signature older than this is stale (Bolt's verifySlackRequest enforces it). */
+const SIGNATURE_WINDOW_MS = 5 * 60_000;
+/** Slack answers within 3 s or shows the user an error; anything not acked by then is acked empty. */
+const ACK_DEADLINE_MS = 2_500;
+
+export interface SlackReceiverDeps {
+  signingSecret: string;
+  logger: Logger;
+  audit: AuditLog;
+  /** Signed requests already accepted; shared across replicas when Redis is configured. */
+  seen: SeenRequests;
+  /** Wall-clock milliseconds, as Slack's timestamps are (not the domain clock tests move); default Date.now. */
+  now?: () => number;
+  /** How far in the future a request timestamp may be (clock skew); default 60 s. */
+  futureSkewMs?: number;
+  /** One slack.rejected audit row per remote address and reason per window (default 60 s). */
+  rejectionAuditWindowMs?: number;
+}
+
+type Why = 'bad_signature' | 'future_timestamp' | 'replayed';
 
 /**
- * Bolt receiver for HTTP mode that lives inside mogo's own HTTP server (one port for Slack, Alertmanager,
- * health and metrics). It verifies Slack's v0 signature over the raw body, refuses stale timestamps (replay),
- * and hands the event to Bolt; the first ack() writes the HTTP response, so Slack gets its answer within 3 s
- * while the listener carries on.
+ * Bolt receiver for HTTP mode inside mogo's own HTTP server (one port for Slack, Alertmanager, health and
+ * metrics). Bolt's own pieces do the standard work: verifySlackRequest (v0 signature, stale timestamps),
+ * HTTPModuleFunctions for body parsing, ssl_check, url_verification and the ack response. What Bolt's
+ * HTTPReceiver cannot be used for, and so is done here: it owns its own http.Server (mogo serves one port), it
+ * accepts timestamps from the future and replays of a request within its 5-minute window, and a request no
+ * listener acks gets no answer until its own timeout. mogo refuses the first two and acks the last at once.
  */
 export class SlackHttpReceiver implements Receiver {
   private app: App | undefined;
   private readonly log: Logger;
+  private readonly throttle: ReturnType<typeof createRejectionThrottle>;
 
-  constructor(
-    private readonly signingSecret: string,
-    logger: Logger,
-  ) {
-    this.log = logger.child({ module: 'slack-receiver' });
+  constructor(private readonly deps: SlackReceiverDeps) {
+    this.log = deps.logger.child({ module: 'slack-receiver' });
+    this.throttle = createRejectionThrottle(deps.rejectionAuditWindowMs ?? 60_000);
   }
 
   init(app: App): void {
@@ -34,77 +66,132 @@ export class SlackHttpReceiver implements Receiver {
   async stop(): Promise<void> {}
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let raw: string;
+    let raw: Buffer;
     try {
-      raw = (await readBody(req, SLACK_BODY_LIMIT)).toString('utf8');
+      raw = await readBody(req, SLACK_BODY_LIMIT);
     } catch (e) {
       const err = asAppError(e);
       sendError(res, err.httpStatus, err.code, err.message);
       return;
     }
-    const signature = header(req, 'x-slack-signature');
-    const timestamp = Number(header(req, 'x-slack-request-timestamp'));
-    if (
-      !signature ||
-      !Number.isFinite(timestamp) ||
-      !isValidSlackRequest({
-        signingSecret: this.signingSecret,
-        body: raw,
-        headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
-      })
-    ) {
-      this.log.warn(
-        { remote: req.socket.remoteAddress },
-        'rejected Slack request with a bad or stale signature',
-      );
-      sendError(res, 401, 'UNAUTHORIZED', 'invalid Slack signature');
+    const buffered = Object.assign(req, { rawBody: raw }) as BufferedIncomingMessage;
+    const text = raw.toString('utf8');
+    const contentType = header(req, 'content-type') ?? '';
+    // Slack's ssl_check carries no signature; Bolt answers it without looking at anything else, and so do we
+    if (contentType === 'application/x-www-form-urlencoded' && parseQuery(text).ssl_check === '1') {
+      HTTPModuleFunctions.buildSSLCheckResponse(res);
       return;
     }
-    let body: Record<string, unknown>;
+    let refused: Why | null;
     try {
-      body = parseSlackBody(raw, header(req, 'content-type') ?? '');
+      refused = await this.check(req, text);
+    } catch (e) {
+      const err = asAppError(e);
+      this.log.error({ err }, 'could not check the Slack request for a replay; refused it');
+      sendError(res, 503, err.code, 'could not check this request just now; retry', { retryable: true });
+      return;
+    }
+    if (refused) {
+      this.reject(req, res, refused);
+      return;
+    }
+    let body: unknown;
+    try {
+      body = HTTPModuleFunctions.parseHTTPRequestBody(buffered);
     } catch {
+      body = undefined;
+    }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       sendError(res, 400, 'PAYLOAD_INVALID', 'unreadable Slack request body');
       return;
     }
-    if (body.ssl_check) {
-      res.writeHead(200).end();
+    // Slack's strings go to PostgreSQL too (a message ts, a button value): the same intake rule as the webhook
+    const event = sanitizeJson(body as Record<string, unknown>).value;
+    if (event.type === 'url_verification') {
+      HTTPModuleFunctions.buildUrlVerificationResponse(res, event);
       return;
     }
-    if (body.type === 'url_verification') {
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ challenge: body.challenge }));
-      return;
+    await this.dispatch(req, res, event);
+  }
+
+  /** null when the request is Slack's, current and new; otherwise why not. */
+  private async check(req: IncomingMessage, text: string): Promise<Why | null> {
+    const signature = header(req, 'x-slack-signature') ?? '';
+    const timestamp = Number(header(req, 'x-slack-request-timestamp') ?? Number.NaN);
+    const now = (this.deps.now ?? Date.now)();
+    try {
+      verifySlackRequest({
+        signingSecret: this.deps.signingSecret,
+        body: text,
+        headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
+        nowMilliseconds: now,
+      });
+    } catch {
+      return 'bad_signature';
     }
+    const skew = this.deps.futureSkewMs ?? 60_000;
+    if (timestamp * 1000 > now + skew) return 'future_timestamp';
+    // the signature covers timestamp and body: a second request with it is the same request again
+    const first = await this.deps.seen.firstSeen(`slack:${signature}`, SIGNATURE_WINDOW_MS + skew);
+    return first ? null : 'replayed';
+  }
+
+  private reject(req: IncomingMessage, res: ServerResponse, why: Why): void {
+    const remote = req.socket.remoteAddress ?? 'unknown';
+    const message = {
+      bad_signature: 'invalid or stale Slack signature',
+      future_timestamp: 'Slack request timestamp is in the future',
+      replayed: 'this signed Slack request was already handled',
+    }[why];
+    const admitted = this.throttle.admit(`${remote} ${why}`);
+    if (admitted) {
+      const suppressed = admitted.suppressed > 0 ? { suppressedSinceLast: admitted.suppressed } : {};
+      this.deps.audit.append({
+        actor: 'slack',
+        action: 'slack.rejected',
+        subject: 'slack:events',
+        details: { status: 401, reason: why, remote, ...suppressed },
+      });
+      this.log.warn({ reason: why, remote, ...suppressed }, `Slack request rejected: ${message}`);
+    } else {
+      this.log.debug({ reason: why, remote }, `Slack request rejected: ${message}`);
+    }
+    sendError(res, 401, 'UNAUTHORIZED', message, { why });
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) {
     let acked = false;
+    const ack = (response?: unknown) => {
+      if (acked) return;
+      acked = true;
+      clearTimeout(timer);
+      HTTPModuleFunctions.buildContentResponse(res, response);
+    };
     const timer = setTimeout(() => {
-      if (!acked) this.log.error({ type: body.type }, 'a Slack listener did not ack within 3 seconds');
-    }, 3001);
+      if (acked) return;
+      this.log.warn({ type: body.type }, 'no Slack listener acked within 2.5 s; answered empty');
+      ack();
+    }, ACK_DEADLINE_MS);
     timer.unref();
     const event: ReceiverEvent = {
       body,
-      retryNum: numberOrUndefined(header(req, 'x-slack-retry-num')),
-      retryReason: header(req, 'x-slack-retry-reason'),
-      ack: async (response?: unknown) => {
-        if (acked) return;
-        acked = true;
-        clearTimeout(timer);
-        if (response === undefined || response === '') res.writeHead(200).end();
-        else if (typeof response === 'string')
-          res.writeHead(200, { 'content-type': 'text/plain' }).end(response);
-        else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(response));
-      },
+      retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(req),
+      retryReason: HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(req),
+      ack: async (response?: unknown) => ack(response),
     };
     try {
       if (!this.app) throw new Error('receiver used before init()');
       await this.app.processEvent(event);
+      // no listener for it (unknown action_id, shortcut, view): Slack still gets its answer now
+      if (!acked) ack();
     } catch (err) {
-      this.log.error({ err }, 'Slack event handler failed');
+      // listener errors go to the app's error handler and never reach here: what does is Bolt failing to read
+      // the request itself (a body without the fields its type needs), which no retry can fix
+      this.log.warn({ err, type: body.type }, 'Bolt could not process the Slack request');
       if (!acked) {
         acked = true;
         clearTimeout(timer);
-        sendError(res, 500, 'INTERNAL', 'handler failed');
+        sendError(res, 400, 'PAYLOAD_INVALID', 'Slack request is missing fields its type needs');
       }
     }
   }
@@ -113,17 +200,4 @@ export class SlackHttpReceiver implements Receiver {
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-function numberOrUndefined(v: string | undefined): number | undefined {
-  const n = Number(v);
-  return v !== undefined && Number.isFinite(n) ? n : undefined;
-}
-
-/** Interactions arrive as form field `payload` (JSON); slash commands as plain form fields; events as JSON. */
-export function parseSlackBody(raw: string, contentType: string): Record<string, unknown> {
-  if (contentType.includes('application/json')) return JSON.parse(raw);
-  const form = Object.fromEntries(new URLSearchParams(raw));
-  if (typeof form.payload === 'string') return JSON.parse(form.payload);
-  return form;
 }

@@ -2,13 +2,16 @@ import { mkdir } from 'node:fs/promises';
 import type Redis from 'ioredis';
 import type { Logger } from '../logger';
 import type { AlertStore, DigestStore, Outbox, Placements, RateBudget, RollbackStore } from '../ports';
+import type { SeenRequests } from '../ports/seen-requests';
 import type { Db } from './db';
 import { createPgliteDb } from './embedded/pglite-db';
 import { createMemoryRateBudget } from './memory/memory-rate-budget';
+import { createMemorySeenRequests } from './memory/memory-seen-requests';
 import { migrate } from './migrations';
 import { createPgDb } from './postgres/pg-db';
 import { connectRedis } from './redis/connect';
 import { createRedisRateBudget } from './redis/redis-rate-budget';
+import { createRedisSeenRequests } from './redis/redis-seen-requests';
 import { createSqlAlertStore } from './sql-alert-store';
 import { createSqlAuditLog, type SqlAuditLog } from './sql-audit-log';
 import { createSqlDigestStore } from './sql-digest-store';
@@ -37,6 +40,8 @@ export interface Storage {
   digests: DigestStore;
   /** Slack's call budget, shared by every replica through Redis. */
   budget: RateBudget;
+  /** Signed Slack requests already handled: shared in Redis when configured, so a replay fails on any replica. */
+  seenRequests: SeenRequests;
   kind: { db: 'postgres' | 'embedded'; state: 'redis' | 'memory' };
   /** Flushes the audit log, then closes Redis and the database. */
   close(): Promise<void>;
@@ -96,6 +101,9 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
       budget: redis
         ? createRedisRateBudget(redis, { prefix: `${opts.redisPrefix ?? 'mogo:'}budget:` })
         : createMemoryRateBudget(),
+      seenRequests: redis
+        ? createRedisSeenRequests(redis, { prefix: `${opts.redisPrefix ?? 'mogo:'}seen:` })
+        : createMemorySeenRequests(),
       kind: { db: opts.databaseUrl ? 'postgres' : 'embedded', state: redis ? 'redis' : 'memory' },
       close: closeAll,
     };

@@ -7,6 +7,7 @@ import { AppError } from '../../src/errors';
 import type { RollbackOptions } from '../../src/incidents/rollback/deps';
 import { createLogger } from '../../src/logger';
 import type { AlertStore, Chat, Clock, Directory, RateBudget, RollbackStore } from '../../src/ports';
+import type { SeenRequests } from '../../src/ports/seen-requests';
 import type { RollbackTargetConfig } from '../../src/rollback/config-schema';
 import type { Deployer } from '../../src/rollback/deployer';
 import { loadRules } from '../../src/rules';
@@ -61,6 +62,8 @@ export async function startTestApp(
     budget?: RateBudget;
     /** Share a database between apps (a restart); the caller closes it. */
     db?: Db;
+    /** Signed Slack requests already seen; share one (e.g. Redis) between apps to act as replicas. */
+    seenRequests?: SeenRequests;
   } = {},
 ): Promise<TestApp> {
   const slackEnv = opts.slackApiUrl
@@ -95,6 +98,7 @@ export async function startTestApp(
     clock: opts.clock ?? { now: () => new Date() },
     ping: async () => void (await db.query('select 1')),
     ...(opts.chat ? { chat: opts.chat } : {}),
+    ...(opts.seenRequests ? { seenRequests: opts.seenRequests } : {}),
   });
   const server: Server = createServer(app.handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -90,10 +90,10 @@ describe('Slack flow (HTTP mode, fake Slack)', () => {
     expect(updates()).toBe(before);
   });
 
-  it('a click on an unknown group gets an ephemeral explanation', async () => {
+  it('a click whose value names another group than its message gets an ephemeral explanation', async () => {
     expect((await click('mogo_ack', 'UALICE', 'no-such-group')).status).toBe(200);
     const eph = await slack.waitFor((c) => c.method === 'chat.postEphemeral' && c.body.user === 'UALICE');
-    expect(eph.body.text).toContain('no longer known');
+    expect(eph.body.text).toContain('does not belong to this message');
   });
 
   it('rejects a bad signature and a replayed (stale) request', async () => {

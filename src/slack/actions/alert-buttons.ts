@@ -23,7 +23,8 @@ type UseCase = (deps: ActionDeps, groupId: string, user: string) => Promise<Acti
 
 /**
  * Thin handlers: ack Slack at once (its 3-second budget), run the use case, let the render worker update the
- * message. Only `body.user.id` (the user Slack signed for) is trusted; the group comes from the button value.
+ * message. Only `body.user.id` (the user Slack signed for) is trusted; the group comes from the button value and
+ * must be the group whose message holds the button.
  */
 export function registerAlertButtons(app: App, deps: ButtonDeps): void {
   const log = deps.logger.child({ module: 'alert-buttons' });
@@ -34,7 +35,20 @@ export function registerAlertButtons(app: App, deps: ButtonDeps): void {
       const user = body.user.id;
       const channel = body.channel?.id ?? body.container?.channel_id;
       try {
-        const outcome = await useCase(deps, action.value ?? '', user);
+        // a signed click is only good for the message it was made on: the value must name that message's group
+        const ts = body.container?.message_ts ?? body.message?.ts;
+        const groupId = action.value ?? '';
+        const shown = channel && ts ? await deps.alerts.findGroupIdByMessage({ channel, ts }) : null;
+        if (shown !== groupId) {
+          log.warn(
+            { action: name, user, groupId, shown },
+            'button value names another group than its message',
+          );
+          const why = shown ? MESSAGES.notThisMessage : MESSAGES.groupGone;
+          if (channel) await deps.chat.postEphemeral(channel, user, why);
+          return;
+        }
+        const outcome = await useCase(deps, groupId, user);
         if (outcome.kind === 'group_gone') {
           if (channel) await deps.chat.postEphemeral(channel, user, MESSAGES.groupGone);
           return;

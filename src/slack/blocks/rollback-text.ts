@@ -14,6 +14,7 @@ const plan = (p: string | null) => (p ? `: ${escapeText(p)}` : '');
 
 export const MESSAGES = {
   groupGone: 'This alert group is no longer known to mogo.',
+  notThisMessage: 'This button does not belong to this message; nothing was changed.',
   noTarget:
     'This alert has no rollback target declared in the rules (any more), so mogo cannot roll it back from here.',
   targetChanged:
