@@ -40,6 +40,7 @@ import { createCachedDirectory, createStaticDirectory } from './rollback/directo
 import type { RuleSet } from './rules';
 import { registerAlertButtons } from './slack/actions/alert-buttons';
 import { registerRollbackActions } from './slack/actions/rollback-actions';
+import { registerRollupActions } from './slack/actions/rollup-actions';
 import { renderAlertGroup } from './slack/blocks/alert-group';
 import { withFallbackNote } from './slack/blocks/fallback-note';
 import { renderRollup } from './slack/blocks/rollup';
@@ -204,6 +205,7 @@ export function createApp(deps: AppDeps): MogoApp {
     });
     const actionDeps = { alerts: deps.alerts, clock, chat, logger, metrics, onChanged: () => worker.kick() };
     registerAlertButtons(bolt, actionDeps);
+    registerRollupActions(bolt, { ...actionDeps, placements: deps.placements });
     registerRollbackActions(bolt, { rollback, runner, chat, metrics });
     registerIncidentCommand(bolt, { alerts: deps.alerts, logger });
     bolt.error(async (err) => {

@@ -20,8 +20,9 @@ export interface TakeResult {
 /**
  * Token bucket with a reserve: a call is let through only when at least `reserve + 1` tokens are banked, so
  * urgent callers (reserve 0) always find the last tokens that routine callers (reserve > 0) must leave. A
- * paused bucket (Slack answered 429 with Retry-After) lets nothing through until the pause ends and then
- * starts empty. The Redis adapter runs the same arithmetic in Lua; keep the two in step.
+ * paused bucket (Slack answered 429 with Retry-After) lets nothing through until the pause ends; then the
+ * first call goes through, whatever its reserve (Slack said "after this long"), and the bucket refills from
+ * empty. The Redis adapter runs the same arithmetic in Lua; keep the two in step.
  */
 export function takeToken(
   prev: BucketState | undefined,
@@ -34,6 +35,8 @@ export function takeToken(
   if (now < state.pausedUntil) return { waitMs: state.pausedUntil - now, state };
   const perMs = limit.perSecond / 1000;
   const tokens = Math.min(limit.burst, state.tokens + Math.max(0, now - state.at) * perMs);
+  if (state.pausedUntil > 0)
+    return { waitMs: 0, state: { tokens: Math.max(0, tokens - 1), at: now, pausedUntil: 0 } };
   if (tokens >= need) return { waitMs: 0, state: { tokens: tokens - 1, at: now, pausedUntil: 0 } };
   return { waitMs: Math.ceil((need - tokens) / perMs), state: { tokens, at: now, pausedUntil: 0 } };
 }

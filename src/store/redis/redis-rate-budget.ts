@@ -22,7 +22,7 @@ local paused = tonumber(s[3]) or 0
 if now < paused then return paused - now end
 tokens = math.min(burst, tokens + math.max(0, now - at) * perMs)
 local wait = 0
-if tokens >= need then tokens = tokens - 1 else wait = math.ceil((need - tokens) / perMs) end
+if paused > 0 or tokens >= need then tokens = math.max(0, tokens - 1) else wait = math.ceil((need - tokens) / perMs) end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now, 'paused', 0)
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst / perMs) + 60000)
 return wait
