@@ -44,7 +44,7 @@ import { registerRollupActions } from './slack/actions/rollup-actions';
 import { renderAlertGroup } from './slack/blocks/alert-group';
 import { withFallbackNote } from './slack/blocks/fallback-note';
 import { renderRollup } from './slack/blocks/rollup';
-import { boltLogger } from './slack/bolt-logger';
+import { boltLogger, slackLogLevel } from './slack/bolt-logger';
 import { createLoggingChat, createSlackChat } from './slack/chat';
 import { registerIncidentCommand } from './slack/commands/incident';
 import { createSlackDirectory } from './slack/directory';
@@ -109,7 +109,7 @@ export function createApp(deps: AppDeps): MogoApp {
   const { config, logger, clock } = deps;
   const metrics = deps.metrics ?? createMetrics();
   const mode = config.slack.mode;
-  const client = mode === 'local' ? undefined : slackClient(config);
+  const client = mode === 'local' ? undefined : slackClient(config, logger);
   const chat =
     deps.chat ??
     (client
@@ -194,6 +194,7 @@ export function createApp(deps: AppDeps): MogoApp {
       new SocketModeReceiver({
         appToken: config.slack.appToken!,
         logger: boltLogger(logger),
+        logLevel: slackLogLevel(logger),
         // apps.connections.open must go to SLACK_API_URL too; Bolt 5 takes the socket client's options here
         installerOptions: { clientOptions: config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {} },
       });
@@ -201,6 +202,7 @@ export function createApp(deps: AppDeps): MogoApp {
       token: config.slack.botToken,
       receiver,
       logger: boltLogger(logger),
+      logLevel: slackLogLevel(logger),
       clientOptions: config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {},
     });
     const actionDeps = { alerts: deps.alerts, clock, chat, logger, metrics, onChanged: () => worker.kick() };
@@ -289,8 +291,9 @@ function rollupPolicyOf(rules: RuleSet): RollupPolicy {
   };
 }
 
-function slackClient(config: Pick<Config, 'slack'>): WebClient {
+function slackClient(config: Pick<Config, 'slack'>, logger: Logger): WebClient {
   return new WebClient(config.slack.botToken, {
+    logger: boltLogger(logger),
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
