@@ -106,22 +106,15 @@ export function createWebhookRoute(deps: WebhookRouteDeps) {
       sendJson(res, 200, { status: outcome, groupId: result?.groupId ?? null });
     } catch (e) {
       const err = asAppError(e);
-      // Anything we could not record is retryable from Alertmanager's point of view: never a 4xx here.
-      const status = err.httpStatus >= 500 ? err.httpStatus : 503;
+      // Anything we could not record is retryable from Alertmanager's point of view: never a 4xx here, and
+      // never a bare 500 either; the metric counts the status actually sent
+      const status = err.httpStatus > 500 ? err.httpStatus : 503;
       deps.metrics.webhookRequests.inc({ status: String(status), outcome: 'unavailable' });
       log.error(
         { err, groupKey: parsed.notification.groupKey },
         'could not record notification; Alertmanager will retry',
       );
-      sendError(
-        res,
-        status === 500 ? 503 : status,
-        err.code,
-        'could not record the notification; retry later',
-        {
-          retryable: true,
-        },
-      );
+      sendError(res, status, err.code, 'could not record the notification; retry later', { retryable: true });
     } finally {
       endTimer();
     }

@@ -157,6 +157,10 @@ describe('when the notification cannot be recorded', () => {
     });
     try {
       expect((await postWebhook(t.url, raw('firing-3-alerts.json'))).status).toBe(503);
+      // the metric counts the status sent, not the error's own 500
+      const metrics = await (await fetch(`${t.url}/metrics`)).text();
+      expect(metrics).toMatch(/mogo_webhook_requests_total\{status="503",outcome="unavailable"\} 1/);
+      expect(metrics).not.toMatch(/mogo_webhook_requests_total\{status="500"/);
     } finally {
       await t.close();
     }
