@@ -97,7 +97,9 @@ describe('renderAlertGroup', () => {
 
     expect(blocks[2]).toEqual({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: 'P1 · score 130 · severity-critical (+100), prod (+30)' }],
+      elements: [
+        { type: 'mrkdwn', text: 'P1 · score 130 · severity-critical (+100), prod (+30)', verbatim: true },
+      ],
     });
   });
 

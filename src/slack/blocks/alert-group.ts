@@ -10,12 +10,14 @@ import { ACTION_IDS } from './action-ids';
 import { alertLine, orderForDisplay, type Shared, sharedOf } from './alert-lines';
 import {
   escapeText,
+  isWebUrl,
   link,
   PRIORITY_EMOJI,
   RESOLVED_EMOJI,
   SLACK_LIMITS,
   silenceUrl,
   slackDate,
+  textObject,
   truncate,
 } from './mrkdwn';
 import { type RollbackView, rollbackButtons, rollbackStatusLine } from './rollback-status';
@@ -78,7 +80,7 @@ function mentionsOf(group: AlertGroup): string[] {
 }
 
 function section(text: string): SectionBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText) } };
+  return { type: 'section', text: textObject(truncate(text, SLACK_LIMITS.sectionText)) };
 }
 
 function context(...texts: string[]): ContextBlock {
@@ -86,7 +88,7 @@ function context(...texts: string[]): ContextBlock {
     type: 'context',
     elements: texts
       .slice(0, SLACK_LIMITS.contextElements)
-      .map((t) => ({ type: 'mrkdwn' as const, text: truncate(t, SLACK_LIMITS.sectionText) })),
+      .map((t) => textObject(truncate(t, SLACK_LIMITS.sectionText))),
   };
 }
 
@@ -152,7 +154,7 @@ function actions(group: AlertGroup, rollback: RollbackView | undefined): Actions
     );
   elements.push(...rollbackButtons(rollback, group.id, firing));
   const silence = silenceUrl(group.externalURL, group.groupLabels);
-  if (firing && silence !== null && silence.length <= SLACK_LIMITS.buttonUrl) {
+  if (firing && silence !== null && isWebUrl(silence) && silence.length <= SLACK_LIMITS.buttonUrl) {
     elements.push({ ...button('Silence', ACTION_IDS.silence, value), url: silence });
   }
   return elements.length === 0 ? null : { type: 'actions', block_id: 'mogo_actions', elements };

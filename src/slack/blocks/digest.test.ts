@@ -40,6 +40,7 @@ describe('renderDigest', () => {
         type: 'section',
         text: {
           type: 'mrkdwn',
+          verbatim: true,
           text:
             ':large_blue_circle: *Disk&lt;1&gt;* · P4 FIRING · firing 1 · resolved 0\n' +
             '_rule info: +10 · score 10 → P4_',
@@ -49,6 +50,7 @@ describe('renderDigest', () => {
         type: 'section',
         text: {
           type: 'mrkdwn',
+          verbatim: true,
           text:
             ':white_check_mark: *Disk&lt;2&gt;* · P4 RESOLVED · firing 0 · resolved 2\n' +
             '_rule info: +10 · score 10 → P4_',
@@ -75,7 +77,7 @@ describe('renderDigest', () => {
     expect(sections).toHaveLength(DIGEST_MAX_GROUPS);
     expect(msg.blocks.at(-1)).toEqual({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: `…and ${45 - DIGEST_MAX_GROUPS} more` }],
+      elements: [{ type: 'mrkdwn', text: `…and ${45 - DIGEST_MAX_GROUPS} more`, verbatim: true }],
     });
     expect(msg.blocks.length).toBeLessThanOrEqual(50);
   });

@@ -1,7 +1,15 @@
 import type { ContextBlock, KnownBlock, SectionBlock } from '@slack/web-api';
 import { type AlertGroup, alertnameOf, countByStatus, priorityReason } from '../../domain/group';
 import type { ChatMessage } from '../../ports';
-import { escapeText, PRIORITY_EMOJI, RESOLVED_EMOJI, SLACK_LIMITS, slackDate, truncate } from './mrkdwn';
+import {
+  escapeText,
+  PRIORITY_EMOJI,
+  RESOLVED_EMOJI,
+  SLACK_LIMITS,
+  slackDate,
+  textObject,
+  truncate,
+} from './mrkdwn';
 
 export interface DigestView {
   channel: string;
@@ -63,10 +71,10 @@ function groupSection(group: AlertGroup): SectionBlock {
   ];
   return {
     type: 'section',
-    text: { type: 'mrkdwn', text: truncate(lines.join('\n'), SLACK_LIMITS.sectionText) },
+    text: textObject(truncate(lines.join('\n'), SLACK_LIMITS.sectionText)),
   };
 }
 
 function context(text: string): ContextBlock {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText) }] };
+  return { type: 'context', elements: [textObject(truncate(text, SLACK_LIMITS.sectionText))] };
 }

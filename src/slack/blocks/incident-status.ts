@@ -1,6 +1,6 @@
 import { type AlertGroup, alertnameOf, countByStatus } from '../../domain/group';
 import type { ChatMessage } from '../../ports';
-import { escapeText } from './mrkdwn';
+import { escapeText, textObject } from './mrkdwn';
 
 const MAX_LISTED = 15;
 
@@ -27,7 +27,7 @@ export function renderIncidentStatus(open: AlertGroup[]): ChatMessage {
     text: title,
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: title } },
-      { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 3000) } },
+      { type: 'section', text: textObject(lines.join('\n').slice(0, 3000)) },
     ],
   };
 }

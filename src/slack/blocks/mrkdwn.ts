@@ -31,18 +31,53 @@ export function truncate(text: string, max: number): string {
 }
 
 /** Slack decodes exactly these three entities; anything else stays literal. */
-export function escapeText(text: string): string {
+export function escapeEntities(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** A mrkdwn link; `|` would end the URL early, so it is percent-encoded. */
-export function link(url: string, label: string): string {
-  return `<${escapeText(url).replace(/\|/g, '%7C')}|${escapeText(label)}>`;
+const ZWJ = '\u200D';
+
+/**
+ * Text from an alert (or anyone else) shown as text in mrkdwn: the three entities escaped, so it can never be
+ * a mention or a link, and each formatting character (* _ ~ `) fenced by zero-width joiners, so it can never
+ * open or close bold, italics, strikethrough or code. Slack formats a marker only at a word boundary with a
+ * non-space next to it; with a joiner on both sides one of the two conditions fails whichever way Slack
+ * classes the joiner. It renders invisibly. Bare URLs are kept from becoming links by `verbatim: true` on
+ * the text objects (see textObject).
+ */
+export function escapeText(text: string): string {
+  return escapeEntities(text).replace(/[*_~`]/g, (c) => `${ZWJ}${c}${ZWJ}`);
 }
 
-/** Inline code that survives a backtick inside the value. */
+/**
+ * A mrkdwn text object whose text mogo composed from escaped parts: verbatim, so Slack does not turn bare URLs,
+ * #channel names or @here into links or mentions (mogo's own `<@U…>` and `<!date…>` still work).
+ */
+export function textObject(text: string): { type: 'mrkdwn'; text: string; verbatim: true } {
+  return { type: 'mrkdwn', text, verbatim: true };
+}
+
+/** Only http(s) URLs become links; anything else (javascript:, slack:, a typo) is shown as text. */
+export function isWebUrl(url: string): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** A mrkdwn link for an http(s) URL (`|` would end the URL early, so it is percent-encoded); else plain text. */
+export function link(url: string, label: string): string {
+  if (!isWebUrl(url)) return `${escapeText(label)}: ${escapeText(url)}`;
+  return `<${escapeEntities(url).replace(/\|/g, '%7C')}|${escapeText(label)}>`;
+}
+
+/** Inline code that survives a backtick or a line break inside the value (formatting never applies in it). */
 export function code(text: string): string {
-  return `\`${escapeText(text).replace(/`/g, "'")}\``;
+  return `\`${escapeEntities(text)
+    .replace(/`/g, "'")
+    .replace(/[\r\n]+/g, ' ')}\``;
 }
 
 /**
