@@ -18,7 +18,8 @@ export type Stored =
 
 export function machineNote(): string {
   const cpus = os.cpus();
-  return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const load = os.loadavg()[0]!.toFixed(1);
+  return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${load}`;
 }
 
 export function store(entry: Stored): void {
@@ -143,7 +144,9 @@ function render(all: Stored[]): string {
     'chat.update 50/min burst 10, incoming webhooks 1/s burst 2; 429 with Retry-After). Everything goes to one channel;',
     'P1Outage (P1) is pushed 5 s in, the storm is P2/P3. "Visible": a group named in a message (or roll-up line);',
     '"all its alerts": a message shows its firing count equal to the alerts pushed. Times after the storm are from the',
-    'last push. Raw figures: bench/storm-results.json.',
+    'last push. Raw figures: bench/storm-results.json. The machine is small and shared (other test runs, "load" is',
+    'the 1-minute load average when the run ended), so timings vary between runs; the call counts and 429 shares',
+    'vary less.',
     '',
     ...tables,
   ].join('\n');
