@@ -124,7 +124,10 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const variable = String(issue.path[0] ?? '(environment)');
-      problems.push({ variable, message: `${issue.message} (got ${JSON.stringify(env[variable] ?? '')})` });
+      problems.push({
+        variable,
+        message: `${issue.message} (got ${describeValue(variable, env[variable])})`,
+      });
     }
   }
   if (parsed.success) {
@@ -181,6 +184,38 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
         : { schedule: e.DIGEST_SCHEDULE, timeZone: canonicalTimeZone(e.DIGEST_TIME_ZONE)! },
   };
   return deepFreeze(config);
+}
+
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|KEY/;
+const URL_NAME = /_URL$/;
+
+/**
+ * What a configuration error may say about the value it refused: never a secret. Tokens and secrets are
+ * described by their length only; URLs are shown with the password (and any password-like query parameter)
+ * replaced by `***`, or not at all if they do not parse (the password could be anywhere in them).
+ */
+export function describeValue(variable: string, value: string | undefined): string {
+  if (value === undefined || value === '') return 'nothing';
+  if (SECRET_NAME.test(variable)) return `a value of ${value.length} characters, not shown`;
+  if (URL_NAME.test(variable)) {
+    const redacted = redactUrl(value);
+    return redacted === null ? 'a value that is not a URL, not shown' : JSON.stringify(redacted);
+  }
+  return JSON.stringify(value);
+}
+
+/** The URL with its password and password-like query parameters replaced by ***; null if it does not parse. */
+export function redactUrl(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.password) url.password = '***';
+  for (const key of [...url.searchParams.keys()])
+    if (/pass|secret|token|key/i.test(key)) url.searchParams.set(key, '***');
+  return url.toString();
 }
 
 function deepFreeze<T extends object>(o: T): Readonly<T> {
