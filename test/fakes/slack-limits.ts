@@ -9,7 +9,8 @@
  * - chat.postMessage (thread replies too): 1 per second per channel, burst 3; plus 300 per minute per workspace,
  *   burst 30 (Slack: "several hundred messages per minute" per workspace).
  * - Tier 2 (usergroups.users.list): 20 per minute, burst 3.
- * - Tier 3 (chat.update, conversations.info): 50 per minute, burst 10.
+ * - Tier 3 (chat.update, chat.delete, conversations.info/history/replies, reactions.add): 50 per minute,
+ *   burst 10 (ready for methods the fake may learn; it answers unknown_method to the others today).
  * - Tier 4 (chat.postEphemeral, users.info, views.open, views.update): 100 per minute, burst 20.
  * - incoming webhooks: 1 per second per webhook URL, burst 2.
  * - auth.test and apps.connections.open are not limited here (Slack: special tier / Tier 1, but every replica
@@ -49,7 +50,11 @@ export const SLACK_DEFAULT_LIMITS: Readonly<Record<string, readonly LimitSpec[]>
   ],
   'usergroups.users.list': TIER2,
   'chat.update': TIER3,
+  'chat.delete': TIER3,
   'conversations.info': TIER3,
+  'conversations.history': TIER3,
+  'conversations.replies': TIER3,
+  'reactions.add': TIER3,
   'chat.postEphemeral': TIER4,
   'users.info': TIER4,
   'views.open': TIER4,
