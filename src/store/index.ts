@@ -66,7 +66,14 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
       });
     } else {
       await mkdir(opts.dataDir, { recursive: true });
-      db = await createPgliteDb({ dataDir: opts.dataDir });
+      db = await createPgliteDb({
+        dataDir: opts.dataDir,
+        onCreate: (dir) =>
+          log.info(
+            { dataDir: dir },
+            `creating the embedded database in ${dir} (first start only, a few seconds)`,
+          ),
+      });
     }
     closers.push(() => db.close());
     const applied = await migrate(db);

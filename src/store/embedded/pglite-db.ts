@@ -1,10 +1,13 @@
 import { PGlite } from '@electric-sql/pglite';
 import { createMutex, type Db, type Queryable, toStoreError } from '../db';
 import { lockDataDir } from './data-dir-lock';
+import { initDataDirApart, needsInit, PGLITE_START_PARAMS } from './pglite-init';
 
 export interface PgliteDbOptions {
   /** Directory holding the database files; undefined keeps everything in memory (tests). */
   dataDir?: string;
+  /** Called before a data directory with no database in it is initialised (a few seconds, first start only). */
+  onCreate?: (dataDir: string) => void;
 }
 
 /**
@@ -15,7 +18,14 @@ export async function createPgliteDb(opts: PgliteDbOptions = {}): Promise<Db> {
   const unlock = opts.dataDir === undefined ? () => {} : lockDataDir(opts.dataDir);
   let pg: PGlite;
   try {
-    pg = await PGlite.create(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir });
+    if (opts.dataDir !== undefined && needsInit(opts.dataDir)) {
+      opts.onCreate?.(opts.dataDir);
+      await initDataDirApart(opts.dataDir);
+    }
+    pg = await PGlite.create({
+      ...(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir }),
+      startParams: [...PGLITE_START_PARAMS],
+    });
   } catch (err) {
     unlock();
     throw toStoreError(err);

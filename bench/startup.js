@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+/**
+ * Start-up time and memory in local mode (issue 10): starts the command of package.json's `start` script
+ * (`node --liftoff-only dist/cli/main.js serve`; `--plain` drops the node flags) on a fresh data directory, then again on the same directory, and for each start reports the time until /healthz answers
+ * 200 and the process's resident memory (VmRSS) one second after that, plus its peak (VmHWM).
+ * With `--npm` it also times `npm start` with dist/ up to date (the prestart check, no rebuild).
+ *
+ * Usage: npm run build && node bench/startup.js [--runs N] [--npm] [--plain]
+ * Prints one JSON line per start and a summary. Needs Linux (/proc). Nothing here asserts a number.
+ */
+'use strict';
+const { spawn } = require('node:child_process');
+const { mkdtempSync, readdirSync, readFileSync, rmSync } = require('node:fs');
+const { createServer } = require('node:net');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+
+const ROOT = join(__dirname, '..');
+const args = process.argv.slice(2);
+const RUNS = Number(args[args.indexOf('--runs') + 1]) || 3;
+const WITH_NPM = args.includes('--npm');
+const PLAIN = args.includes('--plain');
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function memoryOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMB: Math.round(kb('VmRSS') / 1024), peakMB: Math.round(kb('VmHWM') / 1024) };
+}
+
+/** `npm start` runs node as a grandchild (under sh): the serving process is the group's node running main.js. */
+function serverPid(groupId) {
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      if (pgrp === groupId && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dist/cli/main.js'))
+        return pid;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  throw new Error(`no mogo process in group ${groupId}`);
+}
+
+async function start(label, dataDir, command) {
+  const port = await freePort();
+  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  for (const k of ['SLACK_BOT_TOKEN', 'DATABASE_URL', 'REDIS_URL', 'LOG_FORMAT']) delete env[k];
+  const t0 = process.hrtime.bigint();
+  // its own process group, so npm's children are stopped with it
+  const child = spawn(command[0], command.slice(1), {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise((r) => child.once('exit', r));
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${label}: exited ${child.exitCode}\n${stderr}`);
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      await sleep(20);
+    }
+    const readyMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    await sleep(1000);
+    const mem = memoryOf(serverPid(child.pid));
+    const result = { label, readyMs: Math.round(readyMs), ...mem };
+    console.log(JSON.stringify(result));
+    return result;
+  } finally {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    await exited;
+  }
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const startScript = require('../package.json').scripts.start.split(' ');
+  const node = [process.execPath, ...startScript.slice(1).filter((a) => !(PLAIN && a.startsWith('--')))];
+  const rows = { first: [], later: [], npm: [] };
+  for (let i = 0; i < RUNS; i++) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mogo-startup-'));
+    try {
+      rows.first.push(await start('first start (fresh data dir)', dataDir, node));
+      rows.later.push(await start('later start (existing data dir)', dataDir, node));
+      if (WITH_NPM) rows.npm.push(await start('npm start (dist up to date)', dataDir, ['npm', 'start']));
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  const summary = {};
+  for (const [k, v] of Object.entries(rows)) {
+    if (v.length === 0) continue;
+    summary[k] = {
+      readyMs: median(v.map((r) => r.readyMs)),
+      rssMB: median(v.map((r) => r.rssMB)),
+      peakMB: median(v.map((r) => r.peakMB)),
+    };
+  }
+  console.log(
+    JSON.stringify({ node: process.version, command: node.slice(1).join(' '), runs: RUNS, median: summary }),
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
