@@ -49,7 +49,7 @@ export async function initDataDirApart(dataDir: string): Promise<void> {
       .catch((err) => { console.error(String(err && err.message || err)); process.exit(1); });`;
   const child = spawn(
     process.execPath,
-    ['-e', script, pglite, dataDir, JSON.stringify(PGLITE_START_PARAMS)],
+    ['--liftoff-only', '-e', script, pglite, dataDir, JSON.stringify(PGLITE_START_PARAMS)],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
