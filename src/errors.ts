@@ -18,6 +18,7 @@ export const ErrorCodes = {
   SLACK_NOT_IN_CHANNEL: { status: 500, retryable: false },
   SLACK_INVALID_AUTH: { status: 500, retryable: false },
   SLACK_MESSAGE_NOT_FOUND: { status: 500, retryable: false },
+  SLACK_MESSAGE_INVALID: { status: 500, retryable: false },
   SLACK_REQUEST_FAILED: { status: 500, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
   ROLLBACK_CONFIG: { status: 500, retryable: false },

@@ -54,6 +54,38 @@ const SOON: JobOutcome = { done: false, retryInMs: 500 };
 export const mayRollUp = (group: AlertGroup): boolean =>
   group.routing.priority !== 'P1' && group.routing.rollup !== false;
 
+/**
+ * Posts to the routed channel, or to the fallback channel (saying so, audited as alert.rerouted) when the routed
+ * one does not exist or mogo is not in it.
+ */
+export async function postToChannel(
+  deps: RenderDeps,
+  log: Logger,
+  subject: string,
+  intended: string,
+  message: ChatMessage,
+  send: SendOptions,
+): Promise<MessageRef> {
+  try {
+    return await deps.chat.post(intended, message, send);
+  } catch (e) {
+    const fallback = deps.fallback?.channel();
+    if (!isAppError(e) || !CHANNEL_UNUSABLE.has(e.code) || !fallback || fallback === intended) throw e;
+    log.warn(
+      { subject, intended, fallback, code: e.code },
+      'routed channel unusable; posting to the fallback',
+    );
+    deps.metrics?.failed(e.code);
+    deps.audit.append({
+      actor: 'mogo',
+      action: 'alert.rerouted',
+      subject,
+      details: { intended, fallback, code: e.code },
+    });
+    return deps.chat.post(fallback, deps.fallback!.note(message, intended, e.code), send);
+  }
+}
+
 /** Renders one group job: update its message, or place it (its own message or a roll-up line). */
 export function createGroupRenderer(deps: RenderDeps, log: Logger, claimStaleMs: number) {
   async function renderGroup(job: RenderJob): Promise<JobOutcome> {
@@ -73,7 +105,14 @@ export function createGroupRenderer(deps: RenderDeps, log: Logger, claimStaleMs:
         return DONE;
       }
       // escalated out of its roll-up (now a P1): its own message; the job's lease keeps this single
-      const ref = await postFirst(group, await deps.render(group), send);
+      const ref = await postToChannel(
+        deps,
+        log,
+        `group:${group.id}`,
+        group.routing.channel,
+        await deps.render(group),
+        send,
+      );
       await deps.placements.saveMessage(group.id, ref, group.version);
       notified(group, ref, 'posted', { from: `rollup:${placement.rollupId}` });
       return DONE;
@@ -85,7 +124,14 @@ export function createGroupRenderer(deps: RenderDeps, log: Logger, claimStaleMs:
         await joinRollup(group);
         return DONE;
       }
-      const ref = await postFirst(group, await deps.render(group), send);
+      const ref = await postToChannel(
+        deps,
+        log,
+        `group:${group.id}`,
+        group.routing.channel,
+        await deps.render(group),
+        send,
+      );
       await deps.placements.saveMessage(group.id, ref, group.version);
       notified(group, ref, 'posted');
       return DONE;
@@ -132,29 +178,6 @@ export function createGroupRenderer(deps: RenderDeps, log: Logger, claimStaleMs:
     }
     await deps.placements.saveMessage(group.id, ref, group.version);
     notified(group, ref, 'updated');
-  }
-
-  /** Posts to the routed channel, or to the fallback channel when the routed one cannot take it. */
-  async function postFirst(group: AlertGroup, message: ChatMessage, send: SendOptions): Promise<MessageRef> {
-    const intended = group.routing.channel;
-    try {
-      return await deps.chat.post(intended, message, send);
-    } catch (e) {
-      const fallback = deps.fallback?.channel();
-      if (!isAppError(e) || !CHANNEL_UNUSABLE.has(e.code) || !fallback || fallback === intended) throw e;
-      log.warn(
-        { groupId: group.id, intended, fallback, code: e.code },
-        'routed channel unusable; posting to the fallback',
-      );
-      deps.metrics?.failed(e.code);
-      deps.audit.append({
-        actor: 'mogo',
-        action: 'alert.rerouted',
-        subject: `group:${group.id}`,
-        details: { intended, fallback, code: e.code },
-      });
-      return deps.chat.post(fallback, deps.fallback!.note(message, intended, e.code), send);
-    }
   }
 
   function notified(group: AlertGroup, ref: MessageRef, kind: 'posted' | 'updated', extra = {}) {

@@ -1,7 +1,7 @@
 import { isAppError } from '../errors';
 import type { Logger } from '../logger';
 import type { MessageRef, RenderJob } from '../ports';
-import type { RenderDeps } from './render-group';
+import { postToChannel, type RenderDeps } from './render-group';
 import type { JobOutcome } from './render-worker';
 
 /**
@@ -28,7 +28,7 @@ export function createRollupRenderer(deps: RenderDeps, log: Logger) {
         kind = 'posted';
       }
     } else {
-      ref = await deps.chat.post(rollup.channel, message, send);
+      ref = await postToChannel(deps, log, `rollup:${rollup.id}`, rollup.channel, message, send);
       kind = 'posted';
     }
     const firing = rollup.members.filter((g) => g.status === 'firing').length;

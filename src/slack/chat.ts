@@ -1,9 +1,10 @@
 import type { WebClient } from '@slack/web-api';
-import { AppError, type ErrorCode } from '../errors';
+import { AppError, type ErrorCode, isAppError } from '../errors';
 import type { Logger } from '../logger';
 import type { Chat, ChatMessage, MessageRef, SendOptions } from '../ports';
 import type { RateBudget } from '../ports/rate-budget';
 import { createMemoryRateBudget } from '../store/memory/memory-rate-budget';
+import { plainFallback } from './blocks/plain';
 import { INTERACTIVE_MAX_WAIT_MS, slackBucket } from './rate-limits';
 
 /** Slack `error` strings that mean the same thing to mogo, by our stable codes. */
@@ -17,6 +18,12 @@ const PLATFORM_ERRORS: Record<string, ErrorCode> = {
   account_inactive: 'SLACK_INVALID_AUTH',
   token_revoked: 'SLACK_INVALID_AUTH',
   message_not_found: 'SLACK_MESSAGE_NOT_FOUND',
+  invalid_blocks: 'SLACK_MESSAGE_INVALID',
+  invalid_blocks_format: 'SLACK_MESSAGE_INVALID',
+  msg_too_long: 'SLACK_MESSAGE_INVALID',
+  msg_blocks_too_long: 'SLACK_MESSAGE_INVALID',
+  too_many_attachments: 'SLACK_MESSAGE_INVALID',
+  no_text: 'SLACK_MESSAGE_INVALID',
   cant_update_message: 'SLACK_MESSAGE_NOT_FOUND',
   internal_error: 'SLACK_UNAVAILABLE',
   fatal_error: 'SLACK_UNAVAILABLE',
@@ -141,28 +148,45 @@ export function createSlackChat(client: WebClient, opts: SlackChatOptions): Chat
     }
   };
 
+  /**
+   * Slack refused the message itself: send it once more as plain, shortened text rather than never. The
+   * second call waits for its budget: deferring it would send the refused message again next time.
+   */
+  async function orPlain<T>(
+    message: ChatMessage,
+    opts: SendOptions | undefined,
+    send: (m: ChatMessage, opts: SendOptions | undefined) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await send(message, opts);
+    } catch (e) {
+      if (!isAppError(e) || e.code !== 'SLACK_MESSAGE_INVALID') throw e;
+      log.warn({ err: e }, 'Slack refused the message; sending it as plain text');
+      return send(plainFallback(message), { ...opts, maxWaitMs: INTERACTIVE_MAX_WAIT_MS });
+    }
+  }
+
   return {
     async post(channel: string, message: ChatMessage, send?: SendOptions): Promise<MessageRef> {
-      const r = await call('chat.postMessage', channel, send, () =>
-        client.chat.postMessage({
-          channel,
-          text: message.text,
-          blocks: message.blocks as never,
-          unfurl_links: false,
-        }),
+      const r = await orPlain(message, send, (m, opts) =>
+        call('chat.postMessage', channel, opts, () =>
+          client.chat.postMessage({
+            channel,
+            text: m.text,
+            ...(m.blocks.length > 0 ? { blocks: m.blocks as never } : {}),
+            unfurl_links: false,
+          }),
+        ),
       );
       if (!r.channel || !r.ts)
         throw new AppError('SLACK_REQUEST_FAILED', 'chat.postMessage: no channel or ts');
       return { channel: r.channel, ts: r.ts };
     },
     async update(ref: MessageRef, message: ChatMessage, send?: SendOptions): Promise<void> {
-      await call('chat.update', ref.channel, send, () =>
-        client.chat.update({
-          channel: ref.channel,
-          ts: ref.ts,
-          text: message.text,
-          blocks: message.blocks as never,
-        }),
+      await orPlain(message, send, (m, opts) =>
+        call('chat.update', ref.channel, opts, () =>
+          client.chat.update({ channel: ref.channel, ts: ref.ts, text: m.text, blocks: m.blocks as never }),
+        ),
       );
     },
     async postEphemeral(channel: string, user: string, text: string): Promise<void> {

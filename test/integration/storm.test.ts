@@ -175,6 +175,18 @@ const services = requirePostgres() && requireRedis();
     expect(await t.audit.list({ action: 'alert.notify_failed' })).toEqual([]);
   }, 60_000);
 
+  test('a message Slack refuses as invalid is sent once more as plain text, not lost', async () => {
+    const t = await start();
+    slack.failNext('chat.postMessage', { error: 'invalid_blocks' });
+    await postWebhook(t.url, notification('Solo', 'bad'));
+    const ok = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.response?.ok === true);
+    expect(ok.body.blocks).toBeUndefined();
+    expect(String(ok.body.text)).toContain('Solo bad');
+    expect(String(ok.body.text)).toContain('shortened');
+    await t.audit.flush();
+    expect(await t.audit.list({ action: 'alert.notify_failed' })).toEqual([]);
+  }, 30_000);
+
   test("two replicas share one budget: posts to one channel stay at Slack's pace, no 429", async () => {
     const [a, b] = [await start(), await start()];
     const groups = Array.from({ length: 8 }, (_, i) => `s${i}`);
