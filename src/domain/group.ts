@@ -28,6 +28,11 @@ export interface AlertGroup {
   externalURL: string;
   truncatedAlerts: number;
   alerts: Alert[];
+  /**
+   * Resolved alerts dropped from `alerts` after RESOLVED_RETENTION_MS (their rows stay in the audit log), so a
+   * group that has seen 100,000 alerts costs what a new one does; still counted as resolved. Absent: none.
+   */
+  prunedResolved?: number;
   routing: Routing;
   ack: Acknowledgement | null;
   rollbackRequests: RollbackRequest[];
@@ -36,10 +41,13 @@ export interface AlertGroup {
   updatedAt: string;
 }
 
-export function countByStatus(group: Pick<AlertGroup, 'alerts'>): { firing: number; resolved: number } {
+export function countByStatus(group: Pick<AlertGroup, 'alerts' | 'prunedResolved'>): {
+  firing: number;
+  resolved: number;
+} {
   let firing = 0;
   for (const a of group.alerts) if (a.status === 'firing') firing++;
-  return { firing, resolved: group.alerts.length - firing };
+  return { firing, resolved: group.alerts.length - firing + (group.prunedResolved ?? 0) };
 }
 
 /** Short stable id for a group: Alertmanager's groupKey can be far longer than a Slack button value allows. */

@@ -1,5 +1,6 @@
 import type { Alert, Notification, Routing } from './alert';
-import { applyNotification } from './merge';
+import { countByStatus } from './group';
+import { applyNotification, MAX_RESOLVED_KEPT, RESOLVED_RETENTION_MS } from './merge';
 
 const routing: Routing = {
   priority: 'P2',
@@ -137,5 +138,69 @@ describe('applyNotification', () => {
       now,
     )!;
     expect(g3.alerts[0]?.refires).toBe(2);
+  });
+});
+
+describe('bounded state: resolved alerts are pruned after retention, still counted', () => {
+  const route = () => ({
+    priority: 'P3' as const,
+    score: 20,
+    channel: '#a',
+    mentions: [],
+    notify: true,
+    matched: [],
+  });
+  const at = new Date('2024-05-01T12:00:00.000Z');
+  const alert = (fp: string, status: 'firing' | 'resolved', endsAt: string | null) => ({
+    fingerprint: fp,
+    status,
+    labels: { alertname: 'X', fp },
+    annotations: {},
+    startsAt: '2024-05-01T09:00:00.000Z',
+    endsAt,
+    generatorURL: '',
+  });
+  const note = (alerts: ReturnType<typeof alert>[]) => ({
+    receiver: 'r',
+    status: 'firing' as const,
+    alerts,
+    groupLabels: { alertname: 'X' },
+    commonLabels: { alertname: 'X' },
+    commonAnnotations: {},
+    externalURL: '',
+    groupKey: '{}:{alertname="X"}',
+    truncatedAlerts: 0,
+  });
+
+  test('a resolved alert older than the retention leaves the state but stays in the counts', () => {
+    const old = new Date(at.getTime() - RESOLVED_RETENTION_MS - 1).toISOString();
+    const g = applyNotification(
+      null,
+      note([alert('a', 'firing', null), alert('b', 'firing', null)]),
+      route,
+      at,
+    )!;
+    const next = applyNotification(
+      g,
+      note([alert('a', 'firing', null), alert('b', 'resolved', old)]),
+      route,
+      at,
+    )!;
+    expect(next.alerts.map((a) => a.fingerprint)).toEqual(['a']);
+    expect(countByStatus(next)).toEqual({ firing: 1, resolved: 1 });
+    // Alertmanager sends the resolved alert again: no change, and it is not counted twice
+    expect(
+      applyNotification(next, note([alert('a', 'firing', null), alert('b', 'resolved', old)]), route, at),
+    ).toBeNull();
+  });
+
+  test('at most MAX_RESOLVED_KEPT resolved alerts are kept, the newest', () => {
+    const resolved = Array.from({ length: MAX_RESOLVED_KEPT + 5 }, (_, i) =>
+      alert(`r${i}`, 'resolved', new Date(at.getTime() - 60_000 + i).toISOString()),
+    );
+    const g = applyNotification(null, note([alert('f', 'firing', null), ...resolved]), route, at)!;
+    expect(g.alerts).toHaveLength(MAX_RESOLVED_KEPT + 1);
+    expect(g.alerts.some((a) => a.fingerprint === 'r0')).toBe(false);
+    expect(countByStatus(g)).toEqual({ firing: 1, resolved: MAX_RESOLVED_KEPT + 5 });
   });
 });

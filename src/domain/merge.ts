@@ -1,6 +1,11 @@
 import type { Alert, Notification, Routing } from './alert';
 import { type AlertGroup, groupIdOf } from './group';
 
+/** How long a resolved alert stays in a group's stored state (it stays in the audit log for good). */
+export const RESOLVED_RETENTION_MS = 60 * 60_000;
+/** At most this many resolved alerts are kept per group, however recent: the newest ones. */
+export const MAX_RESOLVED_KEPT = 1_000;
+
 /**
  * Folds one Alertmanager notification into the group's state. Returns null when nothing changes, which is what
  * makes delivery idempotent: an HA pair's second copy, or a retry, is a no-op.
@@ -18,14 +23,28 @@ export function applyNotification(
 ): AlertGroup | null {
   const byFp = new Map<string, Alert>();
   for (const a of current?.alerts ?? []) byFp.set(a.fingerprint, a);
+  // alerts keep their identity unless they change, so "did anything change" needs no deep comparison
+  let alertsChanged = false;
+  const cutoff = now.getTime() - RESOLVED_RETENTION_MS;
   for (const incoming of n.alerts) {
     const existing = byFp.get(incoming.fingerprint);
-    byFp.set(incoming.fingerprint, existing ? newerOf(existing, incoming) : incoming);
+    // a resolved alert past retention that is not held: pruned already (Alertmanager resends for a while)
+    if (!existing && incoming.status === 'resolved' && endOf(incoming) < cutoff) continue;
+    const next = existing ? newerOf(existing, incoming) : incoming;
+    if (existing && sameAlert(existing, next)) continue;
+    byFp.set(incoming.fingerprint, next);
+    alertsChanged = true;
   }
   if (n.status === 'resolved' && n.truncatedAlerts === 0) {
-    for (const [fp, a] of byFp) if (a.status === 'firing') byFp.set(fp, { ...a, status: 'resolved' });
+    for (const [fp, a] of byFp)
+      if (a.status === 'firing') {
+        byFp.set(fp, { ...a, status: 'resolved' });
+        alertsChanged = true;
+      }
   }
-  const alerts = [...byFp.values()];
+  const pruned = pruneResolved([...byFp.values()], now);
+  const alerts = pruned.kept;
+  if (pruned.dropped > 0) alertsChanged = true;
   const status = alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved';
   const firing = alerts.filter((a) => a.status === 'firing');
   const routing = routeGroup(firing.length > 0 ? firing : alerts) ?? current?.routing;
@@ -44,6 +63,9 @@ export function applyNotification(
     externalURL: current?.externalURL || n.externalURL,
     truncatedAlerts: n.truncatedAlerts,
     alerts,
+    ...((current?.prunedResolved ?? 0) + pruned.dropped > 0
+      ? { prunedResolved: (current?.prunedResolved ?? 0) + pruned.dropped }
+      : {}),
     routing,
     ack: refired ? null : (current?.ack ?? null),
     rollbackRequests: current?.rollbackRequests ?? [],
@@ -51,8 +73,41 @@ export function applyNotification(
     createdAt: current?.createdAt ?? now.toISOString(),
     updatedAt: now.toISOString(),
   };
-  if (current && sameState(current, next)) return null;
+  if (current && !alertsChanged && sameState(current, next)) return null;
   return next;
+}
+
+/**
+ * Drops resolved alerts that ended more than RESOLVED_RETENTION_MS ago, and the oldest beyond
+ * MAX_RESOLVED_KEPT, so the stored state (and every notification's cost) stays bounded. Firing alerts stay.
+ */
+export function pruneResolved(alerts: Alert[], now: Date): { kept: Alert[]; dropped: number } {
+  const cutoff = now.getTime() - RESOLVED_RETENTION_MS;
+  const resolved = alerts.filter((a) => a.status === 'resolved');
+  let drop = new Set(resolved.filter((a) => endOf(a) < cutoff));
+  const recent = resolved.filter((a) => !drop.has(a));
+  if (recent.length > MAX_RESOLVED_KEPT) {
+    const oldest = [...recent]
+      .sort((a, b) => endOf(a) - endOf(b))
+      .slice(0, recent.length - MAX_RESOLVED_KEPT);
+    drop = new Set([...drop, ...oldest]);
+  }
+  if (drop.size === 0) return { kept: alerts, dropped: 0 };
+  return { kept: alerts.filter((a) => !drop.has(a)), dropped: drop.size };
+}
+
+const endOf = (a: Alert) => Date.parse(a.endsAt ?? a.startsAt);
+
+function sameAlert(a: Alert, b: Alert): boolean {
+  return (
+    a.status === b.status &&
+    a.startsAt === b.startsAt &&
+    a.endsAt === b.endsAt &&
+    a.generatorURL === b.generatorURL &&
+    a.refires === b.refires &&
+    stableJson(a.labels) === stableJson(b.labels) &&
+    stableJson(a.annotations) === stableJson(b.annotations)
+  );
 }
 
 function newerOf(existing: Alert, incoming: Alert): Alert {
@@ -69,6 +124,7 @@ function sameState(a: AlertGroup, b: AlertGroup): boolean {
   return stableJson(pickState(a)) === stableJson(pickState(b));
 }
 
+/** Everything but the alerts, which applyNotification compares one by one as it merges them. */
 function pickState(g: AlertGroup) {
   return {
     status: g.status,
@@ -76,7 +132,7 @@ function pickState(g: AlertGroup) {
     commonLabels: g.commonLabels,
     commonAnnotations: g.commonAnnotations,
     truncatedAlerts: g.truncatedAlerts,
-    alerts: g.alerts,
+    alertCount: g.alerts.length,
     routing: g.routing,
     ack: g.ack,
   };
