@@ -105,9 +105,19 @@ function sameAlert(a: Alert, b: Alert): boolean {
     a.endsAt === b.endsAt &&
     a.generatorURL === b.generatorURL &&
     a.refires === b.refires &&
-    stableJson(a.labels) === stableJson(b.labels) &&
-    stableJson(a.annotations) === stableJson(b.annotations)
+    sameRecord(a.labels, b.labels) &&
+    sameRecord(a.annotations, b.annotations)
   );
+}
+
+function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
 }
 
 function newerOf(existing: Alert, incoming: Alert): Alert {

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// How long /healthz waits while mogo takes one 10,000-alert notification (issue 8: the event loop never
+// stalls, /healthz within 50 ms). Starts dist/ in local mode on a fresh embedded database, posts the
+// notification `--runs` times (each a changed state), probing /healthz every 5 ms meanwhile.
+const { spawn } = require('node:child_process');
+const { mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const path = require('node:path');
+
+const ALERTS = Number(process.argv.find((a) => a.startsWith('--alerts='))?.split('=')[1] ?? 10_000);
+const RUNS = Number(process.argv.find((a) => a.startsWith('--runs='))?.split('=')[1] ?? 3);
+const PORT = 39000 + Math.floor(Math.random() * 500);
+const url = `http://127.0.0.1:${PORT}`;
+
+function notification(run) {
+  const labels = { alertname: 'Huge', service: 'api' };
+  return {
+    version: '4',
+    groupKey: '{}:{alertname="Huge"}',
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'mogo',
+    groupLabels: { alertname: 'Huge' },
+    commonLabels: labels,
+    commonAnnotations: { summary: 'big group' },
+    externalURL: 'http://alertmanager:9093',
+    alerts: Array.from({ length: ALERTS }, (_, i) => ({
+      status: i < run * 100 ? 'resolved' : 'firing',
+      labels: { ...labels, instance: `host-${i}:9100`, pod: `api-${i % 97}` },
+      annotations: { description: `instance ${i} is slow` },
+      startsAt: '2026-12-04T10:00:00Z',
+      endsAt: i < run * 100 ? '2026-12-04T10:30:00Z' : '0001-01-01T00:00:00Z',
+      generatorURL: 'http://prometheus:9090/graph?g0.expr=up',
+      fingerprint: i.toString(16).padStart(16, '0'),
+    })),
+  };
+}
+
+async function main() {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'mogo-stall-'));
+  const bot = spawn(process.execPath, ['dist/cli/main.js', 'serve'], {
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      WEBHOOK_BODY_LIMIT: String(64 * 1024 * 1024),
+      SLACK_BOT_TOKEN: '',
+      DATABASE_URL: process.env.STALL_DATABASE_URL ?? '',
+      REDIS_URL: '',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    for (let i = 0; i < 600; i++) {
+      if (
+        await fetch(`${url}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const rows = [];
+    for (let run = 0; run < RUNS; run++) {
+      const body = JSON.stringify(notification(run));
+      let done = false;
+      let worst = 0;
+      const probes = (async () => {
+        while (!done) {
+          const t = performance.now();
+          await fetch(`${url}/healthz`);
+          worst = Math.max(worst, performance.now() - t);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      })();
+      const t0 = performance.now();
+      const res = await fetch(`${url}/webhooks/alertmanager`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      const took = performance.now() - t0;
+      done = true;
+      await probes;
+      rows.push({
+        run,
+        status: res.status,
+        bytes: body.length,
+        webhookMs: Math.round(took),
+        worstHealthzMs: Math.round(worst),
+      });
+    }
+    console.log(JSON.stringify({ alerts: ALERTS, rows }, null, 1));
+  } finally {
+    bot.kill('SIGTERM');
+    await new Promise((r) => bot.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
