@@ -84,19 +84,23 @@ const EnvSchema = z.object({
     }),
 });
 
-export type SlackMode = 'local' | 'http' | 'socket';
+/**
+ * How mogo reaches Slack, one shape per mode so each mode carries exactly what it needs: local (no token:
+ * messages are logged), http (Slack POSTs events to /slack/events, signed with the signing secret) or socket
+ * (mogo opens a Socket Mode connection with the app-level token).
+ */
+export type SlackConfig =
+  | { mode: 'local'; apiUrl: string | undefined }
+  | { mode: 'http'; botToken: string; signingSecret: string; apiUrl: string | undefined }
+  | { mode: 'socket'; botToken: string; appToken: string; apiUrl: string | undefined };
+
+export type SlackMode = SlackConfig['mode'];
 
 export interface Config {
   port: number;
   host: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
-  slack: {
-    mode: SlackMode;
-    botToken: string | undefined;
-    signingSecret: string | undefined;
-    appToken: string | undefined;
-    apiUrl: string | undefined;
-  };
+  slack: SlackConfig;
   databaseUrl: string | undefined;
   dataDir: string;
   redisUrl: string | undefined;
@@ -153,18 +157,11 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     throw new AppError('CONFIG_INVALID', `invalid configuration:\n${lines}`, { details: { problems } });
   }
   const e = parsed.data;
-  const mode: SlackMode = !e.SLACK_BOT_TOKEN ? 'local' : e.SLACK_APP_TOKEN ? 'socket' : 'http';
   const config: Config = {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
-    slack: {
-      mode,
-      botToken: e.SLACK_BOT_TOKEN,
-      signingSecret: e.SLACK_SIGNING_SECRET,
-      appToken: e.SLACK_APP_TOKEN,
-      apiUrl: e.SLACK_API_URL,
-    },
+    slack: slackConfigOf(e),
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL,
@@ -216,6 +213,17 @@ export function redactUrl(value: string): string | null {
   for (const key of [...url.searchParams.keys()])
     if (/pass|secret|token|key/i.test(key)) url.searchParams.set(key, '***');
   return url.toString();
+}
+
+/** The mode follows from which tokens are set; loadConfig has already refused the incomplete combinations. */
+function slackConfigOf(e: z.infer<typeof EnvSchema>): SlackConfig {
+  const apiUrl = e.SLACK_API_URL;
+  if (!e.SLACK_BOT_TOKEN) return { mode: 'local', apiUrl };
+  if (e.SLACK_APP_TOKEN)
+    return { mode: 'socket', botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN, apiUrl };
+  if (e.SLACK_SIGNING_SECRET)
+    return { mode: 'http', botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl };
+  throw new AppError('CONFIG_INVALID', 'SLACK_SIGNING_SECRET: is required in HTTP mode');
 }
 
 function deepFreeze<T extends object>(o: T): Readonly<T> {

@@ -8,6 +8,8 @@ import { createDeployer, requiredSecrets } from './rollback/backends';
 import type { RollbackTargetConfig } from './rollback/config-schema';
 import type { Deployer } from './rollback/deployer';
 import { createRulesReloader, formatProblem, loadRules, type RuleProblem } from './rules';
+import { createAlertRenderer } from './slack/alert-renderer';
+import { createSlackSurface } from './slack/surface';
 import { openStorage } from './store';
 
 export interface Running {
@@ -17,8 +19,9 @@ export interface Running {
 }
 
 /**
- * Composition root: environment -> config -> rules -> storage -> createApp -> listen, then signal handling and a
- * graceful drain. Everything else is built from arguments.
+ * The composition root: environment -> config -> rules -> storage and Slack adapters -> createApp -> listen,
+ * then signal handling and a graceful drain. The only place that builds adapters; everything else is built
+ * from arguments.
  */
 export async function serve(env: Record<string, string | undefined>): Promise<Running> {
   const config = loadConfig(env);
@@ -48,15 +51,23 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
     metrics: metrics.rulesHooks,
   });
 
+  const slack = createSlackSurface(config.slack, {
+    logger,
+    alerts: storage.alerts,
+    audit: storage.audit,
+    budget: storage.budget,
+    seenRequests: storage.seenRequests,
+    onCall: metrics.slackHooks.call,
+  });
   const app = createApp({
     config,
     logger,
+    slack,
+    render: createAlertRenderer({ rules, rollbacks: storage.rollbacks }),
     alerts: storage.alerts,
     audit: storage.audit,
     outbox: storage.outbox,
     placements: storage.placements,
-    budget: storage.budget,
-    seenRequests: storage.seenRequests,
     rollbacks: storage.rollbacks,
     digests: storage.digests,
     deployerFor: deployersFrom(env, logger, initialRules.targets),

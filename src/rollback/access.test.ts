@@ -1,7 +1,7 @@
+import { createStaticDirectory } from '../../test/fakes/directory';
 import type { Directory } from '../ports';
 import { checkAccess, rolesGranting, targetPatternMatches } from './access';
 import { type RoleConfig, RoleSchema } from './config-schema';
-import { createStaticDirectory } from './directory';
 
 const role = (r: Record<string, unknown>): RoleConfig => RoleSchema.parse(r);
 

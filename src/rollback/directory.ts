@@ -28,12 +28,3 @@ export function createCachedDirectory(inner: Directory, opts: CachedDirectoryOpt
     },
   };
 }
-
-/** A fixed directory: local mode (no Slack, so no user groups) and tests. Unknown groups have no members. */
-export function createStaticDirectory(groups: Record<string, string[]> = {}): Directory {
-  return {
-    async usergroupMembers(id) {
-      return [...(groups[id] ?? [])];
-    },
-  };
-}

@@ -6,11 +6,14 @@ import { loadConfig } from '../../src/config';
 import { AppError } from '../../src/errors';
 import type { RollbackOptions } from '../../src/incidents/rollback/deps';
 import { createLogger } from '../../src/logger';
+import { createMetrics } from '../../src/metrics';
 import type { AlertStore, Chat, Clock, Directory, RateBudget, RollbackStore } from '../../src/ports';
 import type { SeenRequests } from '../../src/ports/seen-requests';
 import type { RollbackTargetConfig } from '../../src/rollback/config-schema';
 import type { Deployer } from '../../src/rollback/deployer';
 import { loadRules } from '../../src/rules';
+import { createAlertRenderer } from '../../src/slack/alert-renderer';
+import { createSlackSurface } from '../../src/slack/surface';
 import type { Db } from '../../src/store/db';
 import { createPgliteDb } from '../../src/store/embedded/pglite-db';
 import { createMemoryRateBudget } from '../../src/store/memory/memory-rate-budget';
@@ -38,7 +41,7 @@ export interface TestApp {
 }
 
 /**
- * mogo built in-process (createApp) on embedded PostgreSQL and in-process locks, listening on loopback. With
+ * mogo built in-process (createApp, composed as main.ts does) on embedded PostgreSQL and in-process locks, listening on loopback. With
  * `slackApiUrl` it runs in Slack HTTP mode against a fake Slack; without, in local mode (messages logged).
  */
 export async function startTestApp(
@@ -78,27 +81,40 @@ export async function startTestApp(
   const rollbacks = createSqlRollbackStore(db);
   const alerts = opts.wrapAlerts ? opts.wrapAlerts(store) : store;
   const audit = createSqlAuditLog(db, { flushIntervalMs: 10, onError: () => {} });
-  const rules = await loadRules(opts.rulesDir ?? REPO_RULES);
+  const loaded = await loadRules(opts.rulesDir ?? REPO_RULES);
+  const rules = { current: () => loaded };
+  const metrics = createMetrics();
+  const slack = createSlackSurface(
+    config.slack,
+    {
+      logger,
+      alerts,
+      audit,
+      budget: opts.budget ?? createMemoryRateBudget(),
+      ...(opts.seenRequests ? { seenRequests: opts.seenRequests } : {}),
+      onCall: metrics.slackHooks.call,
+    },
+    { ...(opts.chat ? { chat: opts.chat } : {}), ...(opts.directory ? { directory: opts.directory } : {}) },
+  );
   const app = createApp({
     config,
     logger,
+    metrics,
+    slack,
+    render: createAlertRenderer({ rules, rollbacks }),
     alerts,
     audit,
     outbox: createSqlOutbox(db, opts.clock),
     placements: createSqlPlacements(db, opts.clock),
-    budget: opts.budget ?? createMemoryRateBudget(),
     rollbacks,
     digests: createSqlDigestStore(db),
     deployerFor: opts.deployerFor ?? noDeployer,
-    ...(opts.directory ? { directory: opts.directory } : {}),
     ...(opts.rollbackOptions ? { rollbackOptions: opts.rollbackOptions } : {}),
     rollbackSweep: opts.rollbackSweep ?? false,
     ...(opts.digestSchedule ? {} : { digestSchedule: false as const }),
-    rules: { current: () => rules },
+    rules,
     clock: opts.clock ?? { now: () => new Date() },
     ping: async () => void (await db.query('select 1')),
-    ...(opts.chat ? { chat: opts.chat } : {}),
-    ...(opts.seenRequests ? { seenRequests: opts.seenRequests } : {}),
   });
   const server: Server = createServer(app.handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

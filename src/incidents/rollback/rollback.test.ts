@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { manualClock, sampleGroup } from '../../../test/contract/alert-store.fixtures';
+import { createStaticDirectory } from '../../../test/fakes/directory';
 import { openPglite } from '../../../test/helpers/services';
 import { AppError } from '../../errors';
 import { createLogger } from '../../logger';
@@ -11,7 +12,6 @@ import {
   TargetSchema,
 } from '../../rollback/config-schema';
 import type { Deployer, RollbackContext } from '../../rollback/deployer';
-import { createStaticDirectory } from '../../rollback/directory';
 import type { RuleSet } from '../../rules';
 import type { Db } from '../../store/db';
 import { createSqlAlertStore } from '../../store/sql-alert-store';

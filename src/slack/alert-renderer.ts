@@ -1,0 +1,21 @@
+import type { AlertGroup } from '../domain/group';
+import { findTarget } from '../incidents/rollback/deps';
+import type { ChatMessage, RollbackStore, RulesProvider } from '../ports';
+import { renderAlertGroup } from './blocks/alert-group';
+
+/**
+ * The render worker's `render`: a group's message with its rollback state (whether a target is declared now,
+ * and the group's latest request). Reads the rollback store, so it lives here and not in the pure renderers.
+ */
+export function createAlertRenderer(deps: {
+  rules: RulesProvider;
+  rollbacks: Pick<RollbackStore, 'latestForGroup'>;
+}): (group: AlertGroup) => Promise<ChatMessage> {
+  return async (g) =>
+    renderAlertGroup(g, {
+      rollback: {
+        available: findTarget(deps, g.routing.rollbackTarget) !== undefined,
+        latest: await deps.rollbacks.latestForGroup(g.id),
+      },
+    });
+}
