@@ -39,7 +39,35 @@ describe('loadConfig', () => {
         DATABASE_URL: 'mysql://x',
         SLACK_BOT_TOKEN: 'xoxp-1',
       }).sort(),
-    ).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'SLACK_BOT_TOKEN']);
+    ).toEqual([
+      'ALERTMANAGER_TOKEN',
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'PORT',
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+    ]);
+  });
+
+  it('names missing secrets in the same run as malformed values', () => {
+    expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1', PORT: 'eighty' }).sort()).toEqual([
+      'ALERTMANAGER_TOKEN',
+      'PORT',
+      'SLACK_SIGNING_SECRET',
+    ]);
+  });
+
+  it('refuses local mode when MOGO_REQUIRE_DATABASE=true and DATABASE_URL is unset', () => {
+    expect(problemsOf({ MOGO_REQUIRE_DATABASE: 'true' })).toEqual(['DATABASE_URL']);
+    expect(
+      loadConfig({ MOGO_REQUIRE_DATABASE: 'true', DATABASE_URL: 'postgres://db/mogo' }).databaseUrl,
+    ).toBe('postgres://db/mogo');
+  });
+
+  it('reads LOG_FORMAT and leaves it unset for the terminal check', () => {
+    expect(loadConfig({}).logFormat).toBeUndefined();
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(problemsOf({ LOG_FORMAT: 'colour' })).toEqual(['LOG_FORMAT']);
   });
 
   it('refuses Slack without a webhook token unless the operator opts out', () => {

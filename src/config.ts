@@ -34,6 +34,7 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: optionalString,
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xoxb-'), {
     message: 'must be a bot token starting with xoxb-',
   }),
@@ -44,6 +45,7 @@ const EnvSchema = z.object({
   SLACK_API_URL: urlWith(['http:', 'https:'], 'the Slack Web API base, e.g. https://slack.com/api/'),
   DATABASE_URL: urlWith(['postgres:', 'postgresql:'], 'PostgreSQL connection string'),
   DATA_DIR: z.string().default('./data'),
+  MOGO_REQUIRE_DATABASE: boolFlag,
   REDIS_URL: urlWith(['redis:', 'rediss:'], 'Redis connection string'),
   ALERTMANAGER_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
     message: 'must be at least 16 characters (it guards the webhook)',
@@ -100,6 +102,8 @@ export interface Config {
   port: number;
   host: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** LOG_FORMAT; unset: pretty when stdout is a terminal, JSON otherwise (decided where stdout is known). */
+  logFormat: 'json' | 'pretty' | undefined;
   slack: SlackConfig;
   databaseUrl: string | undefined;
   dataDir: string;
@@ -134,24 +138,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       });
     }
   }
-  if (parsed.success) {
-    const e = parsed.data;
-    const slackAny = e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN;
-    if (slackAny && !e.SLACK_BOT_TOKEN)
-      problems.push({ variable: 'SLACK_BOT_TOKEN', message: 'is required when any other SLACK_* is set' });
-    if (slackAny && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET)
-      problems.push({
-        variable: 'SLACK_SIGNING_SECRET',
-        message: 'is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
-      });
-    if (slackAny && !e.ALERTMANAGER_TOKEN && !e.ALLOW_UNAUTHENTICATED_WEBHOOK)
-      problems.push({
-        variable: 'ALERTMANAGER_TOKEN',
-        message:
-          'is required when Slack is configured: anyone who can reach the webhook could post to your channels. ' +
-          'Set it (and the same credentials in Alertmanager http_config), or set ALLOW_UNAUTHENTICATED_WEBHOOK=true to opt out',
-      });
-  }
+  // on the raw environment, so a missing secret is named in the same run as a malformed value
+  problems.push(...combinationProblems(env));
   if (problems.length > 0 || !parsed.success) {
     const lines = problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n');
     throw new AppError('CONFIG_INVALID', `invalid configuration:\n${lines}`, { details: { problems } });
@@ -161,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     slack: slackConfigOf(e),
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
@@ -224,6 +213,39 @@ function slackConfigOf(e: z.infer<typeof EnvSchema>): SlackConfig {
   if (e.SLACK_SIGNING_SECRET)
     return { mode: 'http', botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl };
   throw new AppError('CONFIG_INVALID', 'SLACK_SIGNING_SECRET: is required in HTTP mode');
+}
+
+/** Problems of variables that are each valid alone but not together (set or unset is all that counts here). */
+function combinationProblems(env: Record<string, string | undefined>): ConfigProblem[] {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  const problems: ConfigProblem[] = [];
+  const slackAny = set('SLACK_BOT_TOKEN') || set('SLACK_SIGNING_SECRET') || set('SLACK_APP_TOKEN');
+  if (slackAny && !set('SLACK_BOT_TOKEN'))
+    problems.push({ variable: 'SLACK_BOT_TOKEN', message: 'is required when any other SLACK_* is set' });
+  if (slackAny && !set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET'))
+    problems.push({
+      variable: 'SLACK_SIGNING_SECRET',
+      message: 'is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+    });
+  if (
+    slackAny &&
+    !set('ALERTMANAGER_TOKEN') &&
+    boolFlag.safeParse(env.ALLOW_UNAUTHENTICATED_WEBHOOK).data !== true
+  )
+    problems.push({
+      variable: 'ALERTMANAGER_TOKEN',
+      message:
+        'is required when Slack is configured: anyone who can reach the webhook could post to your channels. ' +
+        'Set it (and the same credentials in Alertmanager http_config), or set ALLOW_UNAUTHENTICATED_WEBHOOK=true to opt out',
+    });
+  if (boolFlag.safeParse(env.MOGO_REQUIRE_DATABASE).data === true && !set('DATABASE_URL'))
+    problems.push({
+      variable: 'DATABASE_URL',
+      message:
+        'is required because MOGO_REQUIRE_DATABASE=true: without it mogo would keep a private embedded database ' +
+        'in this one process (local mode), which replicas cannot share',
+    });
+  return problems;
 }
 
 function deepFreeze<T extends object>(o: T): Readonly<T> {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createApp } from './app';
 import { type Config, loadConfig } from './config';
 import { isAppError } from './errors';
-import { createLogger, type Logger } from './logger';
+import { createLogger, type Logger, logFormatFor } from './logger';
 import { createMetrics } from './metrics';
 import { createDeployer, requiredSecrets } from './rollback/backends';
 import type { RollbackTargetConfig } from './rollback/config-schema';
@@ -25,7 +25,10 @@ export interface Running {
  */
 export async function serve(env: Record<string, string | undefined>): Promise<Running> {
   const config = loadConfig(env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, {
+    format: logFormatFor(config.logFormat),
+    colour: process.stdout.isTTY === true && !env.NO_COLOR,
+  });
   const initialRules = await loadRules(config.rulesDir).catch((e) => {
     if (isAppError(e) && e.code === 'RULES_INVALID') logRuleProblems(logger, config.rulesDir, e.details);
     throw e;

@@ -69,15 +69,24 @@ async function runServe(): Promise<number> {
     process.once('SIGINT', () => onSignal('SIGINT'));
     return -1; // keep running
   } catch (e) {
-    if (isAppError(e) && (e.code === 'CONFIG_INVALID' || e.code === 'RULES_INVALID')) {
-      process.stderr.write(`mogo: ${e.message}\n`);
-      return 1;
-    }
-    process.stderr.write(
-      `mogo: could not start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
-    );
+    process.stderr.write(`${startFailure(e, process.env.LOG_LEVEL)}\n`);
     return 1;
   }
+}
+
+/**
+ * One line per problem, no stack: configuration and rule errors already list their problems; anything else
+ * (database, port in use) is its code and message. The stack only at LOG_LEVEL=debug or trace.
+ */
+export function startFailure(e: unknown, logLevel: string | undefined): string {
+  if (isAppError(e) && (e.code === 'CONFIG_INVALID' || e.code === 'RULES_INVALID'))
+    return `mogo: ${e.message}`;
+  const verbose = logLevel === 'debug' || logLevel === 'trace';
+  if (verbose && e instanceof Error && e.stack) return `mogo: could not start: ${e.stack}`;
+  const code = (e as { code?: unknown } | null)?.code;
+  const prefix = typeof code === 'string' ? `${code}: ` : '';
+  const message = e instanceof Error ? e.message : String(e);
+  return `mogo: could not start: ${prefix}${message}${verbose ? '' : ' (LOG_LEVEL=debug shows the stack)'}`;
 }
 
 async function rulesCheck(dir: string): Promise<number> {

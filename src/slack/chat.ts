@@ -225,11 +225,11 @@ export function createLoggingChat(logger: Logger): Chat {
   return {
     async post(channel, message) {
       const ts = nextTs();
-      log.info({ channel, ts, text: message.text, blocks: message.blocks }, 'would post Slack message');
+      preview(log, 'would post Slack message', { channel, ts }, message);
       return { channel, ts };
     },
     async update(ref, message) {
-      log.info({ ...ref, text: message.text, blocks: message.blocks }, 'would update Slack message');
+      preview(log, 'would update Slack message', { ...ref }, message);
     },
     async postEphemeral(channel, user, text) {
       log.info({ channel, user, text }, 'would post ephemeral Slack message');
@@ -239,11 +239,24 @@ export function createLoggingChat(logger: Logger): Chat {
     },
     async openView(triggerId, view) {
       const viewId = `VLOCAL${++seq}`;
-      log.info({ triggerId, viewId, view }, 'would open Slack modal');
+      log.info({ triggerId, viewId }, 'would open Slack modal');
+      log.debug({ viewId, view }, 'modal view');
       return { viewId };
     },
     async updateView(viewId, view) {
-      log.info({ viewId, view }, 'would update Slack modal');
+      log.info({ viewId }, 'would update Slack modal');
+      log.debug({ viewId, view }, 'modal view');
     },
   };
+}
+
+/** The message as a person reads it at info (channel, text, how many blocks); the Block Kit JSON at debug. */
+function preview(
+  log: Logger,
+  what: string,
+  where: Record<string, unknown>,
+  message: { text: string; blocks?: readonly unknown[] },
+) {
+  log.info({ ...where, text: message.text, blocks: message.blocks?.length ?? 0 }, what);
+  log.debug({ ...where, blocks: message.blocks }, 'Block Kit JSON');
 }
