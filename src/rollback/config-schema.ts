@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { matcher } from '../rules/schema-fields';
 
 /**
  * The rollback section of rule files: `targets:` (what can be rolled back, by which backend) and `roles:` (who
@@ -54,6 +55,27 @@ const WebhookSettings = z.strictObject({
   timeout_seconds: z.number().int().min(1).max(300).default(30),
 });
 
+/**
+ * Whether an alert may attach this target itself, by its `rollback_target` label or annotation. Anyone who can
+ * post to Alertmanager can set a label, so by default only rules attach targets; a target that allows alerts
+ * names the matchers such an alert must satisfy (e.g. `service="checkout"`), at least one.
+ */
+const AttachSettings = z
+  .strictObject({
+    from_alerts: z.boolean().default(false),
+    matchers: z.array(matcher).default([]),
+  })
+  .superRefine((a, ctx) => {
+    if (a.from_alerts && a.matchers.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['matchers'],
+        message:
+          'attach.matchers must list at least one matcher (e.g. service="checkout") when from_alerts is true: otherwise any alert could attach this target',
+      });
+  })
+  .transform((a) => ({ fromAlerts: a.from_alerts, matchers: a.matchers.flat() }));
+
 const common = {
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, {
     message: 'must be lowercase letters, digits, ".", "_" or "-"',
@@ -62,6 +84,7 @@ const common = {
   environment: z.string().min(1).default('production'),
   /** Two-person rule: a different user holding the approve permission must approve. */
   approval: z.boolean().default(false),
+  attach: AttachSettings.default({ fromAlerts: false, matchers: [] }),
 };
 
 export const TargetSchema = z.discriminatedUnion('backend', [

@@ -11,7 +11,8 @@
  *   4. channel: first applied rule's channel, else defaults.channels[priority], else defaults.channel.
  *   5. notify: false when held, else the first applied rule's `notify`, else defaults.notify[priority].
  *   6. rollback target: first applied rule's, else the alert's rollback_target label, else its annotation,
- *      kept only when it names a declared target.
+ *      kept only when it names a declared target that lets alerts attach it (attach.from_alerts) and whose
+ *      attach.matchers the alert matches.
  */
 import { PRIORITIES, type Priority, type Routing } from '../domain/alert';
 import { labelValue, matchesAll } from './matcher';
@@ -199,12 +200,22 @@ function rollbackTargetOf(
   const source = fromLabel !== '' ? 'label' : 'annotation';
   const name = fromLabel !== '' ? fromLabel : labelValue(alert.annotations, 'rollback_target');
   if (name === '') return null;
-  if (rules.targets.some((t) => t.name === name)) {
-    explain.push(`rollback target ${name} (${source} rollback_target)`);
-    return name;
+  const target = rules.targets.find((t) => t.name === name);
+  const said = `rollback_target ${source} ${JSON.stringify(name)}`;
+  if (!target) {
+    explain.push(`${said} names no declared target: no rollback`);
+    return null;
   }
-  explain.push(`rollback_target ${source} ${JSON.stringify(name)} names no declared target: no rollback`);
-  return null;
+  if (!target.attach.fromAlerts) {
+    explain.push(`${said}: target ${name} is attached by rules only (attach.from_alerts): no rollback`);
+    return null;
+  }
+  if (!matchesAll(target.attach.matchers, alert.labels)) {
+    explain.push(`${said}: the alert does not match target ${name}'s attach.matchers: no rollback`);
+    return null;
+  }
+  explain.push(`rollback target ${name} (${source} rollback_target)`);
+  return name;
 }
 
 function ruleLine(rule: CompiledRule, entry: Matched): string {

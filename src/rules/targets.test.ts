@@ -24,6 +24,7 @@ targets:
   - name: web-prod
     backend: kubernetes
     settings: {namespace: web, name: frontend}
+    attach: {from_alerts: true, matchers: ['service="web"', 'env!="staging"']}
 roles:
   - name: sre
     usergroups: [S0SRE]
@@ -95,8 +96,42 @@ describe('Routing.rollbackTarget', () => {
       rollbackTarget: 'web-prod',
       explain: expect.arrayContaining(['rollback target web-prod (annotation rollback_target)']),
     });
-    expect(route({ rollback_target: 'web-prod' }, { rollback_target: 'api-prod' }).rollbackTarget).toBe(
-      'web-prod',
+    expect(
+      route({ service: 'web', rollback_target: 'web-prod' }, { rollback_target: 'api-prod' }).rollbackTarget,
+    ).toBe('web-prod');
+  });
+
+  test('only a target that allows it can be attached by an alert, and only by an alert its matchers match', () => {
+    const rulesOnly = route({ service: 'checkout', rollback_target: 'api-prod' });
+    expect(rulesOnly.rollbackTarget).toBeNull();
+    expect(rulesOnly.explain).toContain(
+      'rollback_target label "api-prod": target api-prod is attached by rules only (attach.from_alerts): no rollback',
+    );
+    const unrelated = route({ service: 'checkout' }, { rollback_target: 'web-prod' });
+    expect(unrelated.rollbackTarget).toBeNull();
+    expect(unrelated.explain).toContain(
+      'rollback_target annotation "web-prod": the alert does not match target web-prod\'s attach.matchers: no rollback',
+    );
+    expect(route({ service: 'web', env: 'staging', rollback_target: 'web-prod' }).rollbackTarget).toBeNull();
+    expect(rules.targets[0]!.attach).toEqual({ fromAlerts: false, matchers: [] });
+  });
+
+  test('attach problems are reported at file:line:column', () => {
+    const bad = (attach: string) =>
+      problems(
+        TARGETS.replace(
+          'attach: {from_alerts: true, matchers: [\'service="web"\', \'env!="staging"\']}',
+          attach,
+        ),
+      );
+    expect(bad('attach: {from_alerts: true}')).toEqual([
+      'rules/00.yml:10:13: target "web-prod": attach.matchers must list at least one matcher (e.g. service="checkout") when from_alerts is true: otherwise any alert could attach this target',
+    ]);
+    expect(bad("attach: {from_alerts: true, matchers: ['service=~\"(\"']}")[0]).toMatch(
+      /^rules\/00\.yml:10:\d+: /,
+    );
+    expect(bad('attach: {from_alert: true}')[0]).toMatch(
+      /^rules\/00\.yml:10:\d+: .*unknown field "from_alert"/,
     );
   });
 

@@ -54,6 +54,7 @@ targets:
   - name: race-webhook
     backend: webhook
     environment: production
+    attach: { from_alerts: true, matchers: ['alertname=~".+"'] }
     settings: { url: "${hook.url}", secret_env: DEPLOY_WEBHOOK_SECRET }
 roles:
   - name: deployers

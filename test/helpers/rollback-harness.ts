@@ -28,11 +28,13 @@ targets:
   - name: api-prod
     backend: kubernetes
     environment: production
+    attach: { from_alerts: true, matchers: ['alertname=~".+"'] }
     settings: { namespace: shop, name: api }
   - name: api-guarded
     backend: argocd
     environment: production
     approval: true
+    attach: { from_alerts: true, matchers: ['alertname=~".+"'] }
     settings: { server: "https://argocd.example.invalid", application: api }
 roles:
   - name: oncall
