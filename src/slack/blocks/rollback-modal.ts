@@ -3,7 +3,7 @@ import type { AlertGroup } from '../../domain/group';
 import type { RollbackTargetConfig } from '../../rollback/config-schema';
 import type { RollbackPlan } from '../../rollback/deployer';
 import { CALLBACK_IDS } from './action-ids';
-import { escapeText, truncate } from './mrkdwn';
+import { escapeEntities, escapeText, truncate } from './mrkdwn';
 
 /**
  * What the confirmation dialog carries back in private_metadata. Never identity: the submitting user is the
@@ -116,7 +116,7 @@ export function rollbackPlanFailedView(input: DialogInput, message: string): Mod
       {
         type: 'section',
         text: mrkdwn(
-          `:x: mogo could not find out what rolling back *${escapeText(input.target.name)}* would do: ${escapeText(truncate(message, 1500))}\n` +
+          `:x: mogo could not find out what rolling back *${escapeText(input.target.name)}* would do: ${escapeEntities(truncate(message, 1500))}\n` +
             'Without that, mogo does not offer to roll back. Check the target and its backend, then try again.',
         ),
       },
