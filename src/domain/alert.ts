@@ -24,10 +24,6 @@ export function priorityRank(p: Priority): number {
   return PRIORITIES.indexOf(p);
 }
 
-export function morePressing(a: Priority, b: Priority): Priority {
-  return priorityRank(a) <= priorityRank(b) ? a : b;
-}
-
 /** What the rules decided for one alert (or for a group: its most pressing firing alert). */
 export interface Routing {
   priority: Priority;

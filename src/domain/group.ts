@@ -6,11 +6,6 @@ export interface Acknowledgement {
   at: string;
 }
 
-export interface RollbackRequest {
-  by: string;
-  at: string;
-}
-
 /**
  * The durable state of one Alertmanager alert group (one Slack message). `alerts` keeps every alert the
  * group has ever carried, with its latest known status, so a resolved group still shows what fired.
@@ -35,7 +30,6 @@ export interface AlertGroup {
   prunedResolved?: number;
   routing: Routing;
   ack: Acknowledgement | null;
-  rollbackRequests: RollbackRequest[];
   version: number;
   createdAt: string;
   updatedAt: string;

@@ -68,7 +68,6 @@ export function applyNotification(
       : {}),
     routing,
     ack: refired ? null : (current?.ack ?? null),
-    rollbackRequests: current?.rollbackRequests ?? [],
     version: current?.version ?? 0,
     createdAt: current?.createdAt ?? now.toISOString(),
     updatedAt: now.toISOString(),

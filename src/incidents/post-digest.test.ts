@@ -1,16 +1,14 @@
-import { sampleGroup } from '../../test/contract/alert-store.fixtures';
+import { sampleGroup } from '../../test/fakes/alert-group';
+import { manualClock } from '../../test/fakes/clock';
+import { openPglite } from '../../test/helpers/services';
 import type { AlertGroup } from '../domain/group';
 import { AppError } from '../errors';
 import { createLogger } from '../logger';
-import type {
-  AuditEntry,
-  AuditLog,
-  Digest,
-  DigestCandidates,
-  DigestPublisher,
-  DigestStore,
-  MessageRef,
-} from '../ports';
+import type { AlertStore, AuditEntry, Digest, DigestPublisher, DigestStore, MessageRef } from '../ports';
+import type { Db } from '../store/db';
+import { createSqlAlertStore } from '../store/sql-alert-store';
+import { createSqlAuditLog, type SqlAuditLog } from '../store/sql-audit-log';
+import { createSqlDigestStore } from '../store/sql-digest-store';
 import { postDigest } from './post-digest';
 
 const PERIOD = new Date('2026-05-02T09:00:00.000Z');
@@ -21,30 +19,6 @@ const digestOnly = (name: string, channel = '#alerts'): AlertGroup =>
     commonLabels: { alertname: name },
     routing: { priority: 'P4', score: 10, channel, mentions: [], notify: false, matched: [] },
   });
-
-/** An in-memory DigestStore: claims keyed by channel and period, candidates given by the test. */
-function fakeDigests(candidates: DigestCandidates[]) {
-  const claims = new Map<string, { ts: string | null }>();
-  const key = (channel: string, at: Date) => `${channel}@${at.toISOString()}`;
-  const store: DigestStore & { claims: typeof claims } = {
-    claims,
-    async listCandidates() {
-      return candidates;
-    },
-    async claim(channel, periodStart) {
-      if (claims.has(key(channel, periodStart))) return false;
-      claims.set(key(channel, periodStart), { ts: null });
-      return true;
-    },
-    async complete(channel, periodStart, ref) {
-      claims.set(key(channel, periodStart), { ts: ref.ts });
-    },
-    async release(channel, periodStart) {
-      if (claims.get(key(channel, periodStart))?.ts === null) claims.delete(key(channel, periodStart));
-    },
-  };
-  return store;
-}
 
 /** Records what was published; `fail` makes a channel's publishing throw. */
 function fakePublisher(fail?: (channel: string) => Error | undefined) {
@@ -61,41 +35,63 @@ function fakePublisher(fail?: (channel: string) => Error | undefined) {
   return { publisher, posts };
 }
 
-function fakeAudit() {
-  const entries: AuditEntry[] = [];
-  const audit: AuditLog = {
-    append: (e) => void entries.push(e),
-    flush: async () => {},
-    list: async () => [],
-  };
-  return { audit, entries };
-}
+describe('postDigest (digest store on PGlite)', () => {
+  let db: Db;
+  let alerts: AlertStore;
+  let digests: DigestStore;
+  let audit: SqlAuditLog;
+  const clock = manualClock(SINCE);
 
-function setup(candidates: DigestCandidates[], fail?: (channel: string) => Error | undefined) {
-  const digests = fakeDigests(candidates);
-  const { publisher, posts } = fakePublisher(fail);
-  const { audit, entries } = fakeAudit();
-  const logs: Record<string, unknown>[] = [];
-  const logger = createLogger('debug', { write: (line: string) => void logs.push(JSON.parse(line)) });
-  return { deps: { digests, publisher, audit, logger }, digests, posts, entries, logs };
-}
+  beforeAll(async () => {
+    db = await openPglite();
+    alerts = createSqlAlertStore(db, clock);
+    digests = createSqlDigestStore(db, clock);
+    audit = createSqlAuditLog(db, { flushIntervalMs: 5, onError: () => {} });
+  });
+  afterAll(async () => {
+    await audit.close();
+    await db.close();
+  });
 
-describe('postDigest', () => {
-  const alertsChannel = (): DigestCandidates => ({
-    channel: '#alerts',
-    since: SINCE,
-    groups: [digestOnly('DiskAlmostFull'), digestOnly('CertExpiring')],
-    total: 2,
-  });
-  const otherChannel = (): DigestCandidates => ({
-    channel: '#team',
-    since: SINCE,
-    groups: [digestOnly('QueueSlow', '#team')],
-    total: 1,
-  });
+  /** Records the digest-only groups, the first changed first, an hour apart after SINCE. */
+  async function record(...groups: AlertGroup[]) {
+    await db.query('TRUNCATE digests, outbox, group_messages, rollups, alert_groups');
+    clock.advance(SINCE.getTime() - clock.now().getTime());
+    for (const g of groups) {
+      clock.advance(3600_000);
+      await alerts.mutateGroup(g.groupKey, () => ({ next: g, audit: [] }));
+    }
+    clock.advance(PERIOD.getTime() - clock.now().getTime());
+  }
+
+  /** The audit rows written from now on, oldest first (the log is append-only, so earlier tests' rows stay). */
+  async function auditFromNow() {
+    await audit.flush();
+    const before = new Set((await audit.list({ limit: 1000 })).map((r) => r.id));
+    return async (): Promise<AuditEntry[]> => {
+      await audit.flush();
+      const rows = (await audit.list({ limit: 1000 })).filter((r) => !before.has(r.id)).reverse();
+      return rows.map(({ actor, action, subject, details }) => ({ actor, action, subject, details }));
+    };
+  }
+
+  async function setup(fail?: (channel: string) => Error | undefined) {
+    const { publisher, posts } = fakePublisher(fail);
+    const entries = await auditFromNow();
+    const logs: Record<string, unknown>[] = [];
+    const logger = createLogger('debug', { write: (line: string) => void logs.push(JSON.parse(line)) });
+    return { deps: { digests, publisher, audit, logger }, posts, entries, logs };
+  }
+  const tsOf = async (channel: string) =>
+    (await db.query<{ ts: string | null }>('SELECT ts FROM digests WHERE channel = $1', [channel])).rows[0];
+  // most recently changed first within a priority: DiskAlmostFull was recorded after CertExpiring
+  const alertsChannel = [digestOnly('CertExpiring'), digestOnly('DiskAlmostFull')];
+  const otherChannel = [digestOnly('QueueSlow', '#team')];
+  const ids = (groups: AlertGroup[]) => groups.map((g) => g.id).reverse();
 
   it('posts one digest per channel and audits each as digest.posted', async () => {
-    const t = setup([alertsChannel(), otherChannel()]);
+    await record(...alertsChannel, ...otherChannel);
+    const t = await setup();
 
     const res = await postDigest(t.deps, PERIOD);
 
@@ -106,7 +102,7 @@ describe('postDigest', () => {
       'DiskAlmostFull',
       'CertExpiring',
     ]);
-    expect(t.entries).toEqual([
+    expect(await t.entries()).toEqual([
       {
         actor: 'mogo',
         action: 'digest.posted',
@@ -115,24 +111,26 @@ describe('postDigest', () => {
           periodStart: PERIOD.toISOString(),
           since: SINCE.toISOString(),
           count: 2,
-          groupIds: alertsChannel().groups.map((g) => g.id),
+          groupIds: ids(alertsChannel),
           ts: '1.0',
         },
       },
       expect.objectContaining({ action: 'digest.posted', subject: 'channel:#team' }),
     ]);
-    expect(t.digests.claims.get(`#alerts@${PERIOD.toISOString()}`)).toEqual({ ts: '1.0' });
+    expect(await tsOf('#alerts')).toEqual({ ts: '1.0' });
   });
 
   it('posts nothing when nothing changed', async () => {
-    const t = setup([]);
+    await record();
+    const t = await setup();
     expect(await postDigest(t.deps, PERIOD)).toEqual({ posted: [], failed: [], skipped: [] });
     expect(t.posts).toHaveLength(0);
-    expect(t.entries).toHaveLength(0);
+    expect(await t.entries()).toHaveLength(0);
   });
 
   it('leaves a (channel, period) already claimed (another replica) alone', async () => {
-    const t = setup([alertsChannel()]);
+    await record(...alertsChannel);
+    const t = await setup();
     await postDigest(t.deps, PERIOD);
 
     const again = await postDigest(t.deps, PERIOD);
@@ -143,14 +141,15 @@ describe('postDigest', () => {
 
   it('a Slack failure is logged, audited as digest.failed and released, so a retry posts it', async () => {
     let down = true;
-    const t = setup([alertsChannel(), otherChannel()], (channel) =>
+    await record(...alertsChannel, ...otherChannel);
+    const t = await setup((channel) =>
       down && channel === '#alerts' ? new AppError('SLACK_NOT_IN_CHANNEL', 'not_in_channel') : undefined,
     );
 
     const res = await postDigest(t.deps, PERIOD);
 
     expect(res).toEqual({ posted: ['#team'], failed: ['#alerts'], skipped: [] });
-    expect(t.entries[0]).toEqual({
+    expect((await t.entries())[0]).toEqual({
       actor: 'mogo',
       action: 'digest.failed',
       subject: 'channel:#alerts',
@@ -163,7 +162,7 @@ describe('postDigest', () => {
         msg: expect.stringContaining('digest failed'),
       }),
     );
-    expect(t.digests.claims.has(`#alerts@${PERIOD.toISOString()}`)).toBe(false);
+    expect(await tsOf('#alerts')).toBeUndefined();
 
     down = false;
     const retry = await postDigest(t.deps, PERIOD);

@@ -4,16 +4,10 @@ import type { Db } from '../../src/store/db';
 import { createSqlAlertStore } from '../../src/store/sql-alert-store';
 import { createSqlOutbox } from '../../src/store/sql-outbox';
 import { createSqlPlacements } from '../../src/store/sql-placements';
+import { sampleAlert, sampleGroup } from '../fakes/alert-group';
+import { manualClock } from '../fakes/clock';
 import { sleep } from '../helpers/services';
-import {
-  addAlert,
-  createGroup,
-  manualClock,
-  newGroupKey,
-  resetAlertState,
-  sampleAlert,
-  sampleGroup,
-} from './alert-store.fixtures';
+import { addAlert, createGroup, newGroupKey, resetAlertState } from './alert-store.fixtures';
 
 /** Creates a group routed as given (priority, channel) and returns its id. */
 async function createRouted(store: AlertStore, routing: Partial<AlertGroup['routing']>): Promise<string> {

@@ -4,7 +4,8 @@ import type { Db } from '../../src/store/db';
 import { createSqlAlertStore } from '../../src/store/sql-alert-store';
 import { createSqlAuditLog } from '../../src/store/sql-audit-log';
 import { createSqlOutbox } from '../../src/store/sql-outbox';
-import { addAlert, newGroupKey, resetAlertState, sampleAlert, sampleGroup } from './alert-store.fixtures';
+import { sampleAlert, sampleGroup } from '../fakes/alert-group';
+import { addAlert, newGroupKey, resetAlertState } from './alert-store.fixtures';
 
 /** AlertStore group state: mutateGroup, getGroup, listGroups. `openDb` returns a migrated, private database. */
 export function alertStoreContract(name: string, openDb: () => Promise<Db>): void {

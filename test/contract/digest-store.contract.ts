@@ -4,7 +4,9 @@ import type { Db } from '../../src/store/db';
 import { createSqlAlertStore } from '../../src/store/sql-alert-store';
 import { createSqlDigestStore } from '../../src/store/sql-digest-store';
 import { createSqlPlacements } from '../../src/store/sql-placements';
-import { manualClock, newGroupKey, sampleAlert, sampleGroup } from './alert-store.fixtures';
+import { sampleAlert, sampleGroup } from '../fakes/alert-group';
+import { manualClock } from '../fakes/clock';
+import { newGroupKey } from './alert-store.fixtures';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createMemoryRateBudget } from '../../src/store/memory/memory-rate-budget';
 import { connectRedis } from '../../src/store/redis/connect';
 import { createRedisRateBudget } from '../../src/store/redis/redis-rate-budget';
+import { manualClock } from '../fakes/clock';
 import { requireRedis, testRedis } from '../helpers/services';
-import { manualClock } from './alert-store.fixtures';
 import { rateBudgetContract } from './rate-budget.contract';
 
 rateBudgetContract('memory', async () => createMemoryRateBudget());

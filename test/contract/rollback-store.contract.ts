@@ -5,7 +5,8 @@ import { createSqlAlertStore } from '../../src/store/sql-alert-store';
 import { createSqlAuditLog } from '../../src/store/sql-audit-log';
 import { createSqlOutbox } from '../../src/store/sql-outbox';
 import { createSqlRollbackStore } from '../../src/store/sql-rollback-store';
-import { createGroup, manualClock } from './alert-store.fixtures';
+import { manualClock } from '../fakes/clock';
+import { createGroup } from './alert-store.fixtures';
 
 const newRequest = (over: Partial<NewRollback> = {}): NewRollback => ({
   id: randomUUID(),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { manualClock, sampleGroup } from '../../../test/contract/alert-store.fixtures';
+import { sampleGroup } from '../../../test/fakes/alert-group';
+import { manualClock } from '../../../test/fakes/clock';
 import { createStaticDirectory } from '../../../test/fakes/directory';
 import { openPglite } from '../../../test/helpers/services';
 import { AppError } from '../../errors';

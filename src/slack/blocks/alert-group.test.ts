@@ -40,7 +40,6 @@ function fixtureGroup(overrides: Partial<AlertGroup> = {}): AlertGroup {
     alerts,
     routing: ROUTING,
     ack: null,
-    rollbackRequests: [],
     version: 1,
     createdAt: '2026-11-23T23:14:30Z',
     updatedAt: '2026-11-23T23:14:30Z',

@@ -1,4 +1,4 @@
-import { sampleAlert, sampleGroup } from '../../../test/contract/alert-store.fixtures';
+import { sampleAlert, sampleGroup } from '../../../test/fakes/alert-group';
 import type { AlertGroup } from '../../domain/group';
 import { DIGEST_MAX_GROUPS, renderDigest } from './digest';
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lockDataDir } from './data-dir-lock';
@@ -30,6 +30,8 @@ describe('lockDataDir', () => {
     const d = dir();
     writeFileSync(join(d, 'mogo.pid'), '999999999');
     const unlock = lockDataDir(d);
+    expect(readFileSync(join(d, 'mogo.pid'), 'utf8').trim()).toBe(String(process.pid));
     unlock();
+    expect(existsSync(join(d, 'mogo.pid'))).toBe(false);
   });
 });
