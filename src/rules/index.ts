@@ -16,7 +16,6 @@ export {
   type ParseResult,
   parseMatchers,
 } from './matcher';
-export { createRulesReloader, type RulesReloader, type RulesReloaderOptions } from './reload';
 export { type AlertHistory, downgrade, priorityFor, type RoutableAlert, routeAlert } from './route';
 export {
   type Boost,
