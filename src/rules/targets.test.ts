@@ -127,7 +127,7 @@ describe('Routing.rollbackTarget', () => {
     expect(bad('attach: {from_alerts: true}')).toEqual([
       'rules/00.yml:10:13: target "web-prod": attach.matchers must list at least one matcher (e.g. service="checkout") when from_alerts is true: otherwise any alert could attach this target',
     ]);
-    expect(bad("attach: {from_alerts: true, matchers: ['service=~\"(\"']}")[0]).toMatch(
+    expect(bad('attach: {from_alerts: true, matchers: [\'service=~"("\']}')[0]).toMatch(
       /^rules\/00\.yml:10:\d+: /,
     );
     expect(bad('attach: {from_alert: true}')[0]).toMatch(
