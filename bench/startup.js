@@ -38,19 +38,21 @@ function memoryOf(pid) {
   return { rssMB: Math.round(kb('VmRSS') / 1024), peakMB: Math.round(kb('VmHWM') / 1024) };
 }
 
-/** `npm start` runs node as a grandchild (under sh): the serving process is the group's node running main.js. */
+/** `npm start` runs node as a grandchild (under npm and sh): the serving process is the group's biggest. */
 function serverPid(groupId) {
+  let best;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-      if (pgrp === groupId && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dist/cli/main.js'))
-        return pid;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const rssPages = Number(fields[21]);
+      if (Number(fields[2]) === groupId && (!best || rssPages > best.rssPages)) best = { pid, rssPages };
     } catch {
       // the process ended while we looked
     }
   }
-  throw new Error(`no mogo process in group ${groupId}`);
+  if (!best) throw new Error(`no process in group ${groupId}`);
+  return best.pid;
 }
 
 async function start(label, dataDir, command) {

@@ -56,6 +56,11 @@ export interface AppDeps {
   deployerFor: (target: RollbackTargetConfig) => Deployer;
   /** Resolves when storage answers; /readyz uses it. */
   ping: () => Promise<void>;
+  /**
+   * Dependencies that are down without stopping delivery (Redis: the outbox and its leases live in PostgreSQL).
+   * /readyz stays 200 and names them, so replicas keep taking webhooks instead of all leaving the Service at once.
+   */
+  degraded?: () => Promise<string[]>;
   /** Override rollback timings (tests); approval TTL and timeout come from config.rollback. */
   rollbackOptions?: Partial<RollbackOptions>;
   /** Cron expression of the rollback sweep (default every 15 s); false: only at start-up (tests sweep by hand). */
@@ -202,8 +207,13 @@ function routeTable(deps: AppDeps, metrics: Metrics, webhook: Route['handle']): 
       path: '/readyz',
       handle: (_req, res) =>
         deps.ping().then(
-          () => sendJson(res, 200, { status: 'ready', slack: slack.mode }),
-          (err) => sendJson(res, 503, { status: 'unavailable', error: String(err?.message ?? err) }),
+          async () => {
+            const degraded = (await deps.degraded?.()) ?? [];
+            if (degraded.length === 0) return sendJson(res, 200, { status: 'ready', slack: slack.mode });
+            sendJson(res, 200, { status: 'degraded', slack: slack.mode, degraded });
+          },
+          (err) =>
+            sendJson(res, 503, { status: 'unavailable', error: `database: ${String(err?.message ?? err)}` }),
         ),
     },
     {

@@ -46,7 +46,15 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
     logger,
   });
   announceMode(logger, config, storage.kind);
-  const metrics = createMetrics();
+  const metrics = createMetrics({
+    sources: {
+      outbox: storage.readings.outbox,
+      openGroups: storage.readings.openGroups,
+      auditBuffered: storage.audit.buffered,
+      pingDatabase: storage.pingDatabase,
+      pingRedis: storage.pingRedis,
+    },
+  });
   const rules = createRulesReloader({
     dir: config.rulesDir,
     initial: initialRules,
@@ -78,8 +86,13 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
     rules,
     metrics,
     clock: { now: () => new Date() },
-    ping: async () => {
-      await storage.db.query('select 1');
+    ping: storage.pingDatabase,
+    degraded: async () => {
+      const redis = await storage.pingRedis?.().then(
+        () => undefined,
+        (err: Error) => `redis: ${err.message}`,
+      );
+      return redis ? [redis] : [];
     },
   });
   const server = createServer(app.handler);

@@ -1,9 +1,32 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { registerStateGauges, type StateSources } from './metrics-state';
+
+export type { StateSources };
+
+/**
+ * prom-client's defaults that are gauges named `…_total`, which `promtool check metrics` refuses (a `_total`
+ * suffix promises a counter). Everything else of the defaults keeps its standard name (process_*, nodejs_*), so
+ * stock Node.js dashboards work.
+ */
+const NON_COUNTER_TOTALS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
+export interface MetricsOptions {
+  /** Scrape-time readings of state (outbox, open groups, audit buffer, database and Redis reachability). */
+  sources?: StateSources;
+  /** For mogo_build_info; default: package.json's version. */
+  version?: string;
+}
 
 /** Every metric mogo exports; docs/metrics.md lists the same set. One registry per app instance (tests build many). */
-export function createMetrics() {
+export function createMetrics(opts: MetricsOptions = {}) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'mogo_process_' });
+  collectDefaultMetrics({ register: registry });
+  for (const name of NON_COUNTER_TOTALS) registry.removeSingleMetric(name);
+  registerStateGauges(registry, opts);
   const webhookRequests = new Counter({
     name: 'mogo_webhook_requests_total',
     help: 'Alertmanager webhook requests by HTTP status and outcome',

@@ -15,6 +15,7 @@ import { createRedisSeenRequests } from './redis/redis-seen-requests';
 import { createSqlAlertStore } from './sql-alert-store';
 import { createSqlAuditLog, type SqlAuditLog } from './sql-audit-log';
 import { createSqlDigestStore } from './sql-digest-store';
+import { createSqlStateReadings, type StateReadings } from './sql-metric-sources';
 import { createSqlOutbox } from './sql-outbox';
 import { createSqlPlacements } from './sql-placements';
 import { createSqlRollbackStore } from './sql-rollback-store';
@@ -43,6 +44,12 @@ export interface Storage {
   /** Signed Slack requests already handled: shared in Redis when configured, so a replay fails on any replica. */
   seenRequests: SeenRequests;
   kind: { db: 'postgres' | 'embedded'; state: 'redis' | 'memory' };
+  /** Resolves when the database answers a query within 2 s (/readyz, mogo_database_up). */
+  pingDatabase(): Promise<void>;
+  /** Resolves when Redis answers PING; absent without REDIS_URL (/readyz "degraded", mogo_redis_up). */
+  pingRedis?: () => Promise<void>;
+  /** Aggregates read at scrape time for the metrics. */
+  readings: StateReadings;
   /** Flushes the audit log, then closes Redis and the database. */
   close(): Promise<void>;
 }
@@ -112,10 +119,28 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
         ? createRedisSeenRequests(redis, { prefix: `${opts.redisPrefix ?? 'mogo:'}seen:` })
         : createMemorySeenRequests(),
       kind: { db: opts.databaseUrl ? 'postgres' : 'embedded', state: redis ? 'redis' : 'memory' },
+      pingDatabase: () => within(PING_TIMEOUT_MS, 'database', db.query('select 1')),
+      ...(redis ? { pingRedis: () => within(PING_TIMEOUT_MS, 'Redis', (redis as Redis).ping()) } : {}),
+      readings: createSqlStateReadings(db),
       close: closeAll,
     };
   } catch (err) {
     await closeAll();
     throw err;
+  }
+}
+
+const PING_TIMEOUT_MS = 2_000;
+
+/** A health check that answers within `ms`: a hung connection counts as down rather than hanging /readyz. */
+async function within(ms: number, what: string, p: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -20,6 +20,8 @@ export interface SqlAuditLogOptions {
 export type SqlAuditLog = AuditLog & {
   /** Flushes what is buffered and stops the timer; append() afterwards is reported through onError. */
   close(): Promise<void>;
+  /** Entries accepted but not yet written (mogo_audit_buffered_entries). */
+  buffered(): number;
 };
 
 /** An entry as written: details already serialised, so later mutation by the caller changes nothing. */
@@ -173,6 +175,8 @@ export function createSqlAuditLog(db: Db, opts: SqlAuditLogOptions): SqlAuditLog
     },
 
     flush,
+
+    buffered: () => buffer.length,
 
     async list(query: AuditQuery = {}) {
       const where: string[] = [];

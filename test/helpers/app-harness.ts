@@ -56,6 +56,8 @@ export async function startTestApp(
     deployerFor?: (target: RollbackTargetConfig) => Deployer;
     directory?: Directory;
     rollbackOptions?: Partial<RollbackOptions>;
+    /** Dependencies reported down without stopping delivery (Redis), as main.ts derives them. */
+    degraded?: () => Promise<string[]>;
     /** The rollback sweep's cron expression; by default none (tests call app.rollbacks.sweep()). */
     rollbackSweep?: string;
     /** Run the digest on config's schedule (DIGEST_SCHEDULE); by default never (tests call app.digest.runNow()). */
@@ -115,6 +117,7 @@ export async function startTestApp(
     rules,
     clock: opts.clock ?? { now: () => new Date() },
     ping: async () => void (await db.query('select 1')),
+    ...(opts.degraded ? { degraded: opts.degraded } : {}),
   });
   const server: Server = createServer(app.handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

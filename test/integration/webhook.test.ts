@@ -121,6 +121,26 @@ describe('POST /webhooks/alertmanager', () => {
   });
 });
 
+describe('when Redis is unreachable', () => {
+  it('stays ready (PostgreSQL holds the outbox), says degraded and names Redis, and still records webhooks', async () => {
+    const t = await startTestApp({ degraded: async () => ['redis: connect ECONNREFUSED 127.0.0.1:6379'] });
+    try {
+      const ready = await fetch(`${t.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({
+        status: 'degraded',
+        slack: 'local',
+        degraded: ['redis: connect ECONNREFUSED 127.0.0.1:6379'],
+      });
+      const res = await postWebhook(t.url, raw('firing-3-alerts.json'));
+      expect(res.status).toBe(200);
+      expect(await readJson(res)).toMatchObject({ status: 'recorded' });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('when the notification cannot be recorded', () => {
   it('answers 503 so Alertmanager retries, never a 4xx', async () => {
     const t = await startTestApp({
