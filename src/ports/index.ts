@@ -15,3 +15,4 @@ export type * from './placements';
 export type * from './rate-budget';
 export type * from './rollback-store';
 export type * from './rules-provider';
+export type * from './seen-requests';
