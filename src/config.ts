@@ -44,6 +44,10 @@ const EnvSchema = z.object({
   }),
   SLACK_API_URL: urlWith(['http:', 'https:'], 'the Slack Web API base, e.g. https://slack.com/api/'),
   DATABASE_URL: urlWith(['postgres:', 'postgresql:'], 'PostgreSQL connection string'),
+  MIGRATION_DATABASE_URL: urlWith(
+    ['postgres:', 'postgresql:'],
+    'PostgreSQL connection string of the owner role',
+  ),
   DATA_DIR: z.string().default('./data'),
   MOGO_REQUIRE_DATABASE: boolFlag,
   REDIS_URL: urlWith(['redis:', 'rediss:'], 'Redis connection string'),
@@ -106,6 +110,8 @@ export interface Config {
   logFormat: 'json' | 'pretty' | undefined;
   slack: SlackConfig;
   databaseUrl: string | undefined;
+  /** Runs migrations as the tables' owner, so DATABASE_URL's role can be limited to INSERT/SELECT on audit_log. */
+  migrationDatabaseUrl: string | undefined;
   dataDir: string;
   redisUrl: string | undefined;
   webhook: { token: string | undefined; allowUnauthenticated: boolean; bodyLimit: number };
@@ -152,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     logFormat: e.LOG_FORMAT,
     slack: slackConfigOf(e),
     databaseUrl: e.DATABASE_URL,
+    migrationDatabaseUrl: e.MIGRATION_DATABASE_URL,
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL,
     webhook: {

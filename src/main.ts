@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createApp } from './app';
 import { type Config, loadConfig } from './config';
 import { isAppError } from './errors';
+import { publishAuditHead } from './jobs/audit-head';
 import { createLogger, type Logger, logFormatFor } from './logger';
 import { createMetrics } from './metrics';
 import { createDeployer, requiredSecrets } from './rollback/backends';
@@ -41,6 +42,7 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
 
   const storage = await openStorage({
     databaseUrl: config.databaseUrl,
+    migrationDatabaseUrl: config.migrationDatabaseUrl,
     dataDir: config.dataDir,
     redisUrl: config.redisUrl,
     logger,
@@ -106,6 +108,8 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
   logger.info({ port, host: config.host ?? '(all interfaces)' }, `mogo listening on port ${port}`);
   await app.start();
   rules.start();
+  const auditHead = publishAuditHead(storage.db, logger, metrics.registry);
+  void auditHead.publish();
   const reloadOnHup = () => void rules.reload('SIGHUP');
   process.on('SIGHUP', reloadOnHup);
 
@@ -114,6 +118,7 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
     stopping ??= (async () => {
       logger.info('shutting down: no new requests, draining work');
       process.off('SIGHUP', reloadOnHup);
+      auditHead.stop();
       await rules.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.stop();

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { isAppError } from '../errors';
 import { serve } from '../main';
 import { checkRules, formatProblem } from '../rules';
+import { AUDIT_USAGE, auditExport, auditVerify } from './audit-commands';
+import { openAuditDb } from './audit-db';
 import { type Output, rulesTestAll, rulesTestPayload } from './rules-test';
 
 const USAGE = `usage: mogo <command>
@@ -16,7 +18,7 @@ commands:
                         with a Block Kit Builder preview link. --at: RFC 3339 instant to route at (default now)
   rules test --all [--rules dir] [--json]
                         run the rule unit tests in <rules dir>/tests/*.yml; exit 1 on any failure or problem
-  help                  this text
+${AUDIT_USAGE}  help                  this text
 `;
 
 const stdio: Output = {
@@ -36,6 +38,10 @@ export async function main(argv: string[]): Promise<number> {
       if (sub === 'test') return rulesTest(rest);
       process.stderr.write(`unknown rules command ${JSON.stringify(sub ?? '')}\n\n${USAGE}`);
       return 2;
+    case 'audit':
+      if (sub === 'verify' || sub === 'export') return audit(sub, rest);
+      process.stderr.write(`unknown audit command ${JSON.stringify(sub ?? '')}\n\n${USAGE}`);
+      return 2;
     case 'help':
     case '--help':
     case '-h':
@@ -45,6 +51,21 @@ export async function main(argv: string[]): Promise<number> {
     default:
       process.stderr.write(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
       return 2;
+  }
+}
+
+async function audit(sub: 'verify' | 'export', args: string[]): Promise<number> {
+  let db: Awaited<ReturnType<typeof openAuditDb>>;
+  try {
+    db = await openAuditDb(process.env);
+  } catch (e) {
+    process.stderr.write(`mogo audit ${sub}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  try {
+    return await (sub === 'verify' ? auditVerify : auditExport)(db, args, stdio);
+  } finally {
+    await db.close();
   }
 }
 

@@ -23,6 +23,8 @@ import { createSqlRollbackStore } from './sql-rollback-store';
 export interface StorageOptions {
   /** PostgreSQL URL; without it an embedded PGlite database lives in `dataDir`. */
   databaseUrl?: string;
+  /** PostgreSQL URL of the owner role: migrations run through it, then the app uses databaseUrl's role. */
+  migrationDatabaseUrl?: string;
   dataDir: string;
   /** Redis URL; without it the Slack call budget is in-process (fine for a single replica). */
   redisUrl?: string;
@@ -83,6 +85,16 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
       });
     }
     closers.push(() => db.close());
+    if (opts.databaseUrl && opts.migrationDatabaseUrl) {
+      const owner = await createPgDb({ connectionString: opts.migrationDatabaseUrl, max: 1 });
+      try {
+        const applied = await migrate(owner);
+        if (applied.length > 0) log.info({ applied }, 'database migrated (MIGRATION_DATABASE_URL)');
+      } finally {
+        await owner.close();
+      }
+    }
+    // with a limited role and nothing pending this only reads schema_migrations
     const applied = await migrate(db);
     if (applied.length > 0) log.info({ applied }, 'database migrated');
 
