@@ -21,5 +21,6 @@ USER node
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# The image has no tsconfig.build.json, so `npm start` skips its build step and runs dist/ as built above.
-CMD ["npm", "start"]
+# What `npm start` runs, without npm: node is PID 1 and gets SIGTERM itself (mogo drains on it), and no npm process
+# stays resident beside it. --liftoff-only: see README "Memory".
+CMD ["node", "--liftoff-only", "dist/cli/main.js", "serve"]
