@@ -42,7 +42,9 @@ export type JobOutcome = { done: true } | { done: false; retryInMs: number };
 export function createRenderWorker(deps: RenderWorkerDeps, opts: RenderWorkerOptions = {}): RenderWorker {
   const concurrency = opts.concurrency ?? 4;
   const idlePollMs = opts.idlePollMs ?? 250;
-  const leaseMs = opts.leaseMs ?? 60_000;
+  // Short, so a replica killed mid-job hands its work on within seconds; longer than any one job's Slack calls
+  // (the client gives up after 5 s), and a first post is claimed besides, so a slow job is never posted twice.
+  const leaseMs = opts.leaseMs ?? 10_000;
   const maxBackoffMs = opts.maxBackoffMs ?? 60_000;
   const log = deps.logger.child({ module: 'render-worker' });
   const renderGroup = createGroupRenderer(deps, log, leaseMs);

@@ -128,6 +128,7 @@ function webClient(token: string, apiUrl: string | undefined, logger: Logger): W
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    timeout: 10_000,
+    // under the render worker's 10 s job lease
+    timeout: 5_000,
   });
 }
