@@ -98,7 +98,6 @@ export function createGroupRenderer(deps: RenderDeps, log: Logger, claimStaleMs:
       await updateMessage(group, placement.ref, await deps.render(group), send);
       return DONE;
     }
-    if (placement?.kind === 'claimed') return SOON;
     if (placement?.kind === 'rollup' && !placement.closed) {
       if (mayRollUp(group)) {
         await deps.placements.touchRollup(placement.rollupId, group.routing.priority);
@@ -118,6 +117,7 @@ export function createGroupRenderer(deps: RenderDeps, log: Logger, claimStaleMs:
       return DONE;
     }
     if (!group.routing.notify) return DONE; // digest-only priority: recorded, never posted
+    // not placed, or claimed by a replica that may have died: claim() takes over a claim gone stale
     if (!(await deps.placements.claim(group.id, claimStaleMs))) return SOON;
     try {
       if (mayRollUp(group) && (await stormIn(group.routing.channel))) {
