@@ -14,6 +14,8 @@ export interface Alert {
    * not sent by Alertmanager; feeds the rules' flapping boost. Absent means never.
    */
   refires?: number;
+  /** When mogo learned the alert resolved (mogo's clock): resolved alerts leave the stored state a while after. */
+  resolvedAt?: string;
 }
 
 export type Priority = 'P1' | 'P2' | 'P3' | 'P4';

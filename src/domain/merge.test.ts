@@ -172,26 +172,20 @@ describe('bounded state: resolved alerts are pruned after retention, still count
     truncatedAlerts: 0,
   });
 
-  test('a resolved alert older than the retention leaves the state but stays in the counts', () => {
-    const old = new Date(at.getTime() - RESOLVED_RETENTION_MS - 1).toISOString();
-    const g = applyNotification(
-      null,
-      note([alert('a', 'firing', null), alert('b', 'firing', null)]),
-      route,
-      at,
-    )!;
-    const next = applyNotification(
-      g,
-      note([alert('a', 'firing', null), alert('b', 'resolved', old)]),
-      route,
-      at,
-    )!;
+  test('a resolved alert leaves the state an hour after it resolved, and stays in the counts', () => {
+    const ended = new Date(at.getTime() - 60_000).toISOString();
+    const later = new Date(at.getTime() + RESOLVED_RETENTION_MS + 1);
+    const both = note([alert('a', 'firing', null), alert('b', 'firing', null)]);
+    const resolving = note([alert('a', 'firing', null), alert('b', 'resolved', ended)]);
+    const g = applyNotification(null, both, route, at)!;
+    const resolved = applyNotification(g, resolving, route, at)!;
+    expect(resolved.alerts.map((a) => a.fingerprint)).toEqual(['a', 'b']); // still shown while recent
+    expect(applyNotification(resolved, resolving, route, at)).toBeNull();
+    const next = applyNotification(resolved, resolving, route, later)!;
     expect(next.alerts.map((a) => a.fingerprint)).toEqual(['a']);
     expect(countByStatus(next)).toEqual({ firing: 1, resolved: 1 });
     // Alertmanager sends the resolved alert again: no change, and it is not counted twice
-    expect(
-      applyNotification(next, note([alert('a', 'firing', null), alert('b', 'resolved', old)]), route, at),
-    ).toBeNull();
+    expect(applyNotification(next, resolving, route, new Date(later.getTime() + 1000))).toBeNull();
   });
 
   test('at most MAX_RESOLVED_KEPT resolved alerts are kept, the newest', () => {

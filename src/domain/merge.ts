@@ -28,17 +28,22 @@ export function applyNotification(
   const cutoff = now.getTime() - RESOLVED_RETENTION_MS;
   for (const incoming of n.alerts) {
     const existing = byFp.get(incoming.fingerprint);
-    // a resolved alert past retention that is not held: pruned already (Alertmanager resends for a while)
-    if (!existing && incoming.status === 'resolved' && endOf(incoming) < cutoff) continue;
+    // a resolved alert past retention that is not held, in a group that pruned some: pruned already
+    // (Alertmanager resends resolved alerts for a while); counted once, in prunedResolved
+    if (!existing && current?.prunedResolved && incoming.status === 'resolved' && endOf(incoming) < cutoff)
+      continue;
     const next = existing ? newerOf(existing, incoming) : incoming;
     if (existing && sameAlert(existing, next)) continue;
-    byFp.set(incoming.fingerprint, next);
+    byFp.set(
+      incoming.fingerprint,
+      next.status === 'resolved' ? { ...next, resolvedAt: now.toISOString() } : next,
+    );
     alertsChanged = true;
   }
   if (n.status === 'resolved' && n.truncatedAlerts === 0) {
     for (const [fp, a] of byFp)
       if (a.status === 'firing') {
-        byFp.set(fp, { ...a, status: 'resolved' });
+        byFp.set(fp, { ...a, status: 'resolved', resolvedAt: now.toISOString() });
         alertsChanged = true;
       }
   }
@@ -77,8 +82,8 @@ export function applyNotification(
 }
 
 /**
- * Drops resolved alerts that ended more than RESOLVED_RETENTION_MS ago, and the oldest beyond
- * MAX_RESOLVED_KEPT, so the stored state (and every notification's cost) stays bounded. Firing alerts stay.
+ * Drops resolved alerts that resolved (as mogo learned it) more than RESOLVED_RETENTION_MS ago, and the oldest
+ * beyond MAX_RESOLVED_KEPT, so the stored state (and every notification's cost) stays bounded. Firing alerts stay.
  */
 export function pruneResolved(alerts: Alert[], now: Date): { kept: Alert[]; dropped: number } {
   const cutoff = now.getTime() - RESOLVED_RETENTION_MS;
@@ -95,7 +100,7 @@ export function pruneResolved(alerts: Alert[], now: Date): { kept: Alert[]; drop
   return { kept: alerts.filter((a) => !drop.has(a)), dropped: drop.size };
 }
 
-const endOf = (a: Alert) => Date.parse(a.endsAt ?? a.startsAt);
+const endOf = (a: Alert) => Date.parse(a.resolvedAt ?? a.endsAt ?? a.startsAt);
 
 function sameAlert(a: Alert, b: Alert): boolean {
   return (
