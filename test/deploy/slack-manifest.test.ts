@@ -1,0 +1,51 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+const ROOT = join(__dirname, '../..');
+
+/** The Slack Web API methods the code calls through the WebClient (client.<family>.<method>(…)). */
+function methodsCalled(dir: string, found = new Set<string>()): Set<string> {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) methodsCalled(path, found);
+    else if (entry.endsWith('.ts') && !entry.endsWith('.test.ts')) {
+      for (const m of readFileSync(path, 'utf8').matchAll(/\bclient\.([a-z]+(?:\.[a-zA-Z]+)+)\(/g))
+        found.add(m[1]!);
+    }
+  }
+  return found;
+}
+
+/** The bot scope each method needs (https://api.slack.com/methods). */
+const SCOPE_OF: Record<string, string[]> = {
+  'chat.postMessage': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
+  'views.open': [],
+  'views.update': [],
+  'usergroups.users.list': ['usergroups:read'],
+};
+
+describe('manifest.yml', () => {
+  const manifest = parse(readFileSync(join(ROOT, 'manifest.yml'), 'utf8'));
+  const scopes: string[] = manifest.oauth_config.scopes.bot;
+
+  it('asks for exactly the scopes the code needs', () => {
+    const called = [...methodsCalled(join(ROOT, 'src'))].sort();
+    expect(called.filter((m) => !(m in SCOPE_OF))).toEqual([]); // a new method: add its scope here and there
+    const needed = new Set(called.flatMap((m) => SCOPE_OF[m]!));
+    needed.add('commands'); // /incident
+    needed.add('chat:write.public'); // posting to public channels mogo was not invited to
+    expect([...scopes].sort()).toEqual([...needed].sort());
+  });
+
+  it('describes /incident with only the verbs that exist', () => {
+    const incident = manifest.features.slash_commands.find(
+      (c: { command: string }) => c.command === '/incident',
+    );
+    expect(incident.usage_hint).toBe('status | help');
+    const handler = readFileSync(join(ROOT, 'src/slack/commands/incident.ts'), 'utf8');
+    for (const verb of incident.usage_hint.split(' | ')) expect(handler).toContain(`verb === '${verb}'`);
+  });
+});
