@@ -2,24 +2,14 @@
 import { parseArgs } from 'node:util';
 import { isAppError } from '../errors';
 import { serve } from '../main';
-import { checkRules, formatProblem } from '../rules';
-import { AUDIT_USAGE, auditExport, auditVerify } from './audit-commands';
+import { checkRules, formatProblem, loadRules } from '../rules';
+import { auditExport, auditVerify } from './audit-commands';
 import { openAuditDb } from './audit-db';
-import { type Output, rulesTestAll, rulesTestPayload } from './rules-test';
+import { summariseRules } from './rules-summary';
+import { type Output, parseLabelArgs, rulesTestAll, rulesTestLabels, rulesTestPayload } from './rules-test';
+import { HELP, type HelpTopic, isHelpFlag } from './usage';
 
-const USAGE = `usage: mogo <command>
-
-commands:
-  serve                 run the bot (what \`npm start\` runs); configured by environment variables, see README
-  rules check [dir]     validate every rule file in dir (default: $RULES_DIR or ./rules); exit 1 on any problem
-  rules test <payload.json> [--rules dir] [--at time] [--json]
-                        route an Alertmanager webhook body: per alert the rules that applied, score, priority,
-                        channel, mentions, notify and rollback target; then the Block Kit JSON mogo would post,
-                        with a Block Kit Builder preview link. --at: RFC 3339 instant to route at (default now)
-  rules test --all [--rules dir] [--json]
-                        run the rule unit tests in <rules dir>/tests/*.yml; exit 1 on any failure or problem
-${AUDIT_USAGE}  help                  this text
-`;
+const USAGE = HELP.mogo;
 
 const stdio: Output = {
   out: (text) => process.stdout.write(text),
@@ -28,20 +18,38 @@ const stdio: Output = {
 
 const defaultRulesDir = () => process.env.RULES_DIR ?? './rules';
 
+/** Prints a help text: on stdout with exit 0 when asked for, on stderr with exit 2 after a usage mistake. */
+function help(topic: HelpTopic, mistake?: string): number {
+  if (mistake === undefined) {
+    process.stdout.write(HELP[topic]);
+    return 0;
+  }
+  process.stderr.write(`${mistake}\n\n${HELP[topic]}`);
+  return 2;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   switch (command) {
     case 'serve':
+      if (isHelpFlag(sub)) return help('serve');
+      if (sub !== undefined)
+        return help('serve', `mogo serve takes no arguments (got ${JSON.stringify(sub)})`);
       return runServe();
     case 'rules':
-      if (sub === 'check') return rulesCheck(rest[0] ?? defaultRulesDir());
-      if (sub === 'test') return rulesTest(rest);
-      process.stderr.write(`unknown rules command ${JSON.stringify(sub ?? '')}\n\n${USAGE}`);
-      return 2;
+      if (isHelpFlag(sub) || sub === 'help') return help('rules');
+      if (sub === 'check') return isHelpFlag(rest[0]) ? help('rules check') : rulesCheck(rest);
+      if (sub === 'test') return rest.some(isHelpFlag) ? help('rules test') : rulesTest(rest);
+      return help('rules', `unknown rules command ${JSON.stringify(sub ?? '')}`);
     case 'audit':
+      if (
+        isHelpFlag(sub) ||
+        sub === 'help' ||
+        ((sub === 'verify' || sub === 'export') && rest.some(isHelpFlag))
+      )
+        return help('audit');
       if (sub === 'verify' || sub === 'export') return audit(sub, rest);
-      process.stderr.write(`unknown audit command ${JSON.stringify(sub ?? '')}\n\n${USAGE}`);
-      return 2;
+      return help('audit', `unknown audit command ${JSON.stringify(sub ?? '')}`);
     case 'help':
     case '--help':
     case '-h':
@@ -110,11 +118,20 @@ export function startFailure(e: unknown, logLevel: string | undefined): string {
   return `mogo: could not start: ${prefix}${message}${verbose ? '' : ' (LOG_LEVEL=debug shows the stack)'}`;
 }
 
-async function rulesCheck(dir: string): Promise<number> {
+async function rulesCheck(args: string[]): Promise<number> {
+  if (args.length > 1)
+    return help('rules check', `mogo rules check takes one directory (got ${args.length})`);
+  const dir = args[0] ?? defaultRulesDir();
   const problems = await checkRules(dir);
-  for (const p of problems) process.stdout.write(`${formatProblem(p)}\n`);
-  if (problems.length === 0) process.stdout.write(`${dir}: ok\n`);
-  return problems.length === 0 ? 0 : 1;
+  if (problems.length > 0) {
+    for (const p of problems) process.stdout.write(`${formatProblem(p)}\n`);
+    process.stdout.write(
+      `Checking ${dir}  FAILED: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n`,
+    );
+    return 1;
+  }
+  process.stdout.write(summariseRules(dir, await loadRules(dir)));
+  return 0;
 }
 
 async function rulesTest(args: string[]): Promise<number> {
@@ -122,8 +139,7 @@ async function rulesTest(args: string[]): Promise<number> {
   try {
     parsed = parseTestArgs(args);
   } catch (e) {
-    process.stderr.write(`mogo rules test: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
-    return 2;
+    return help('rules test', `mogo rules test: ${e instanceof Error ? e.message : String(e)}`);
   }
   const { values, positionals } = parsed;
   const rulesDir = values.rules ?? defaultRulesDir();
@@ -135,15 +151,15 @@ async function rulesTest(args: string[]): Promise<number> {
     }
     return rulesTestAll(stdio, { rulesDir, json });
   }
-  if (positionals.length !== 1) {
-    process.stderr.write(`mogo rules test: give one payload file, or --all\n\n${USAGE}`);
-    return 2;
-  }
+  const labels = parseLabelArgs(positionals);
+  if (!labels && positionals.length !== 1)
+    return help('rules test', 'mogo rules test: give labels (name=value ...), one payload file, or --all');
   const at = values.at === undefined ? new Date() : new Date(values.at);
   if (Number.isNaN(at.getTime())) {
     process.stderr.write(`mogo rules test: --at ${JSON.stringify(values.at)} is not a time (RFC 3339)\n`);
     return 2;
   }
+  if (labels) return rulesTestLabels(stdio, { labels, rulesDir, at, json });
   return rulesTestPayload(stdio, { payload: positionals[0]!, rulesDir, at, json });
 }
 

@@ -139,8 +139,8 @@ describe('argument handling', () => {
   afterEach(() => stderr.mockRestore());
 
   test.each([
-    [['rules', 'test'], /give one payload file, or --all/],
-    [['rules', 'test', 'a.json', 'b.json'], /give one payload file, or --all/],
+    [['rules', 'test'], /give labels \(name=value ...\), one payload file, or --all/],
+    [['rules', 'test', 'a.json', 'b.json'], /one payload file, or --all/],
     [['rules', 'test', '--bogus'], /Unknown option '--bogus'/],
     [['rules', 'test', FIXTURE, '--at', 'tomorrow'], /--at "tomorrow" is not a time/],
     [['rules', 'test', '--all', FIXTURE], /--all takes no payload/],

@@ -2,6 +2,8 @@
  * `mogo rules test <payload.json>`: how the rules route each alert of an Alertmanager payload, and the exact
  * Slack message the bot would post for the group (built the way the bot builds it: applyNotification with
  * routeGroup, rendered by renderAlertGroup), with a Block Kit Builder link to preview it.
+ * `mogo rules test name=value …`: how the rules route one firing alert with those labels, like
+ * `amtool config routes test` does for Alertmanager's routes.
  * `mogo rules test --all`: the rule unit tests in `<rules dir>/tests/*.yml`.
  */
 import type { Alert, Routing } from '../domain/alert';
@@ -26,15 +28,8 @@ export async function rulesTestPayload(
   io: Output,
   opts: { payload: string; rulesDir: string; at: Date; json: boolean },
 ): Promise<number> {
-  let rules: RuleSet;
-  try {
-    rules = await loadRules(opts.rulesDir);
-  } catch (e) {
-    const problems = ((e as { details?: { problems?: [] } }).details?.problems ?? []) as never[];
-    for (const p of problems) io.err(`${formatProblem(p)}\n`);
-    if (problems.length === 0) io.err(`mogo: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
-  }
+  const rules = await loadOrReport(io, opts.rulesDir);
+  if (!rules) return 1;
   const n = await readPayload(opts.payload, opts.payload);
   if (typeof n === 'string') {
     io.err(`mogo: ${n}\n`);
@@ -79,6 +74,51 @@ export async function rulesTestPayload(
   lines.push(`Preview in Block Kit Builder:\n${preview}`);
   io.out(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** `name=value` arguments as a label set; null when one is not of that form (then it is a payload file). */
+export function parseLabelArgs(args: readonly string[]): Record<string, string> | null {
+  if (args.length === 0) return null;
+  const labels: Record<string, string> = {};
+  for (const arg of args) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(arg);
+    if (!m) return null;
+    labels[m[1]!] = m[2]!.replace(/^"(.*)"$/s, '$1');
+  }
+  return labels;
+}
+
+/** Routes one firing alert carrying `labels` (no annotations, started at `at`). */
+export async function rulesTestLabels(
+  io: Output,
+  opts: { labels: Record<string, string>; rulesDir: string; at: Date; json: boolean },
+): Promise<number> {
+  const rules = await loadOrReport(io, opts.rulesDir);
+  if (!rules) return 1;
+  const routing = routeAlert(
+    rules,
+    { labels: opts.labels, annotations: {}, startsAt: opts.at.toISOString() },
+    opts.at,
+  );
+  if (opts.json) {
+    io.out(`${JSON.stringify({ at: opts.at.toISOString(), labels: opts.labels, routing }, null, 2)}\n`);
+    return 0;
+  }
+  io.out(
+    `${labelText(opts.labels)} at ${opts.at.toISOString()}\n${describeRouting(rules, routing).join('\n')}\n`,
+  );
+  return 0;
+}
+
+async function loadOrReport(io: Output, dir: string): Promise<RuleSet | null> {
+  try {
+    return await loadRules(dir);
+  } catch (e) {
+    const problems = ((e as { details?: { problems?: [] } }).details?.problems ?? []) as never[];
+    for (const p of problems) io.err(`${formatProblem(p)}\n`);
+    if (problems.length === 0) io.err(`mogo: ${e instanceof Error ? e.message : String(e)}\n`);
+    return null;
+  }
 }
 
 function describeRouting(rules: RuleSet, r: Routing): string[] {
