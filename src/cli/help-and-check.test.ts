@@ -107,7 +107,12 @@ describe('mogo rules test name=value …', () => {
 
   test('--json gives the routing as data', async () => {
     let out = '';
-    const io = { out: (t: string) => void (out += t), err: () => undefined };
+    const io = {
+      out: (t: string) => {
+        out += t;
+      },
+      err: () => undefined,
+    };
     const at = new Date('2026-11-24T10:00:00Z');
     expect(
       await rulesTestLabels(io, { labels: { severity: 'critical' }, rulesDir: RULES, at, json: true }),
