@@ -30,6 +30,9 @@ async function exercise(storage: Storage): Promise<string> {
   expect(await storage.outbox.take(1)).toMatchObject({ target: { kind: 'group', id: res!.group.id } });
   expect(await storage.budget.take(`storage:${key}`, { perSecond: 1, burst: 1 })).toBe(0);
   expect(await storage.budget.take(`storage:${key}`, { perSecond: 1, burst: 1 })).toBeGreaterThan(0);
+  await expect(storage.pingDatabase()).resolves.toBeUndefined();
+  expect(await storage.readings.openGroups()).toContainEqual({ priority: expect.any(String), groups: 1 });
+  expect(storage.audit.buffered()).toBe(0);
   return key;
 }
 
@@ -45,6 +48,7 @@ describe('openStorage, embedded', () => {
     const dataDir = join(dir, 'nested', 'db');
     const first = await openStorage({ dataDir, logger });
     expect(first.kind).toEqual({ db: 'embedded', state: 'memory' });
+    expect(first.pingRedis).toBeUndefined(); // no Redis, so /readyz has nothing to call degraded
     const key = await exercise(first);
     await first.close();
 
@@ -74,6 +78,7 @@ const pg = testPostgres();
     });
     try {
       expect(storage.kind).toEqual({ db: 'postgres', state: 'redis' });
+      await expect(storage.pingRedis?.()).resolves.toBeUndefined();
       await exercise(storage);
       const { rows } = await storage.db.query<{ schema: string }>(
         "SELECT table_schema AS schema FROM information_schema.tables WHERE table_name = 'audit_log'",
