@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-server';
-import { postWebhook, readJson, startTestApp, type TestApp } from '../helpers/app-harness';
+import { postWebhook, readJson, SIGNING_SECRET, startTestApp, type TestApp } from '../helpers/app-harness';
 import { writeRulesDir } from '../helpers/rollback-harness';
 import { requirePostgres, type TestPostgres, testPostgres } from '../helpers/services';
+import { blockActionPayload, interactionBody, signSlackRequest } from '../helpers/slack-sign';
 
 const RULES = `version: 1
 targets:
@@ -49,8 +50,10 @@ targets:
         (c) => c.method === 'chat.postMessage' && JSON.stringify(c.body.blocks).includes(groupId),
         10_000,
       );
+      ids.set(key, groupId);
       return JSON.stringify(posted.body.blocks);
     }
+    const ids = new Map<string, string>();
 
     it('a rollback_target label on an unrelated alert gives no Rollback button', async () => {
       expect(
@@ -68,6 +71,30 @@ targets:
       expect(
         await buttonsFor('{}:{a="3"}', { service: 'checkout', rollback_target: 'checkout-prod' }),
       ).toContain('"action_id":"mogo_rollback"');
+    });
+
+    it('a Rollback click on one message whose value names another group opens nothing', async () => {
+      const unrelated = ids.get('{}:{a="1"}')!;
+      const withTarget = ids.get('{}:{a="3"}')!;
+      const ref = (await t.alerts.getMessage(unrelated))!;
+      const form = interactionBody(
+        blockActionPayload({
+          user: 'UALICE',
+          channel: ref.channel,
+          ts: ref.ts,
+          actionId: 'mogo_rollback',
+          value: withTarget,
+        }),
+      );
+      const res = await fetch(`${t.url}/slack/events`, {
+        method: 'POST',
+        headers: signSlackRequest(SIGNING_SECRET, form),
+        body: form,
+      });
+      expect(res.status).toBe(200);
+      const eph = await slack.waitFor((c) => c.method === 'chat.postEphemeral' && c.body.user === 'UALICE');
+      expect(String(eph.body.text)).toContain('does not belong to this message');
+      expect(slack.callsTo('views.open')).toHaveLength(0);
     });
   },
 );

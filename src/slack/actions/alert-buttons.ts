@@ -10,6 +10,7 @@ import type { Metrics } from '../../metrics';
 import type { Chat } from '../../ports';
 import { ACTION_IDS } from '../blocks/action-ids';
 import { MESSAGES } from '../blocks/rollback-text';
+import { groupOfClickedMessage } from './clicked-message';
 
 export interface ButtonDeps extends ActionDeps {
   chat: Chat;
@@ -35,10 +36,8 @@ export function registerAlertButtons(app: App, deps: ButtonDeps): void {
       const user = body.user.id;
       const channel = body.channel?.id ?? body.container?.channel_id;
       try {
-        // a signed click is only good for the message it was made on: the value must name that message's group
-        const ts = body.container?.message_ts ?? body.message?.ts;
         const groupId = action.value ?? '';
-        const shown = channel && ts ? await deps.alerts.findGroupIdByMessage({ channel, ts }) : null;
+        const shown = await groupOfClickedMessage(deps.alerts, body);
         if (shown !== groupId) {
           log.warn(
             { action: name, user, groupId, shown },

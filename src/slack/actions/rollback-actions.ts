@@ -14,6 +14,7 @@ import {
   rollbackPlanView,
 } from '../blocks/rollback-modal';
 import { MESSAGES, refusalText } from '../blocks/rollback-text';
+import { groupOfClickedMessage } from './clicked-message';
 
 export interface RollbackActionDeps {
   rollback: RollbackDeps;
@@ -72,6 +73,16 @@ export function registerRollbackActions(app: App, deps: RollbackActionDeps): voi
   };
 
   onButton(ACTION_IDS.rollback, async (groupId, user, body) => {
+    const shown = await groupOfClickedMessage(rollback.alerts, body);
+    if (shown !== groupId) {
+      log.warn({ user, groupId, shown }, 'Rollback button value names another group than its message');
+      await tell(
+        body.channel?.id ?? body.container?.channel_id,
+        user,
+        shown ? MESSAGES.notThisMessage : MESSAGES.groupGone,
+      );
+      return OK;
+    }
     const prepared = await prepareRollback(rollback, { groupId, user });
     if (prepared.kind !== 'ok') return prepared;
     const { group, target, requestId } = prepared;
