@@ -186,7 +186,11 @@ export async function startRollbackWorld(
       for (const a of body.alerts) if (target) a.labels.rollback_target = target;
       const groupId = (await readJson(await postWebhook(t.url, body))).groupId as string;
       const posted = await slack.waitFor(
-        (c) => c.method === 'chat.postMessage' && JSON.stringify(c.body.blocks ?? '').includes(groupId),
+        // the post that Slack accepted: a burst of posts to one channel can meet a 429 first (then it is retried)
+        (c) =>
+          c.method === 'chat.postMessage' &&
+          c.response?.ok === true &&
+          JSON.stringify(c.body.blocks ?? '').includes(groupId),
       );
       return {
         groupId,
