@@ -4,7 +4,8 @@
  * The layering check: fails when a file under src/ imports a file of a higher layer. The layers are read from
  * docs/architecture.md (between the "layers:start" and "layers:end" markers), so the picture and the check
  * cannot drift apart. Each layer line is `N. name: path path ...`; a path is a file or a folder under src/, and
- * the most specific path wins. Same-layer imports are allowed; tests (*.test.ts) are not checked.
+ * the most specific path wins. Same-layer imports are allowed, except into a path listed on a `private:` line,
+ * which only its own files and higher layers may import. Tests (*.test.ts) are not checked.
  *
  * Usage: node .ci/check-layers.js [repository root]. No dependencies: runs before `npm ci` if need be.
  */
@@ -17,15 +18,20 @@ function readLayers(root) {
   const end = doc.indexOf('<!-- layers:end -->');
   if (start < 0 || end < start) throw new Error('docs/architecture.md: no <!-- layers:start/end --> section');
   const entries = [];
+  const privates = [];
   for (const line of doc.slice(start, end).split('\n')) {
+    const priv = /^\s*private:\s+(.+)$/.exec(line);
+    if (priv) for (const p of priv[1].match(/`[^`]+`/g) ?? []) privates.push(p.slice(1, -1).replace(/\/$/, ''));
     const m = /^\s*(\d+)\.\s+\*{0,2}([\w -]+?)\*{0,2}:\s+(.+)$/.exec(line);
     if (!m) continue;
     for (const p of m[3].match(/`[^`]+`/g) ?? [])
       entries.push({ rank: Number(m[1]), layer: m[2].trim(), path: p.slice(1, -1).replace(/\/$/, '') });
   }
   if (entries.length === 0) throw new Error('docs/architecture.md: the layers section lists no paths');
-  return entries;
+  return { entries, privates };
 }
+
+const within = (rel, p) => rel === p || rel.startsWith(`${p}/`);
 
 /** The layer of a path relative to src/ (no extension needed): the longest matching entry. */
 function layerOf(entries, rel) {
@@ -54,7 +60,7 @@ const IMPORT = /\b(?:from\s+|import\s*\(\s*|import\s+|require\s*\(\s*)['"](\.{1,
 /** Every violation in `root`, as readable lines; [] when the layering holds. */
 function check(root) {
   const src = path.join(root, 'src');
-  const entries = readLayers(root);
+  const { entries, privates } = readLayers(root);
   const problems = [];
   for (const file of sourceFiles(src)) {
     const rel = path.relative(src, file).split(path.sep).join('/');
@@ -71,6 +77,11 @@ function check(root) {
       if (!to) problems.push(`src/${rel}: imports ${m[1]}, which is in no layer`);
       else if (to.rank > own.rank)
         problems.push(`src/${rel} (${own.layer}) imports ${m[1]} (${to.layer}): a lower layer may not import a higher one`);
+      else {
+        const closed = privates.find((p) => within(target, p) && !within(rel, p));
+        if (closed && to.rank === own.rank)
+          problems.push(`src/${rel} (${own.layer}) imports ${m[1]}: only ${closed}/ itself and higher layers may`);
+      }
     }
   }
   return problems;

@@ -8,7 +8,10 @@ const DOC = `# Layers
 <!-- layers:start -->
 1. domain: \`domain/\`
 2. ports: \`ports/\` \`rollback/deployer.ts\`
-3. adapters: \`slack/\` \`rollback/\`
+3. adapters: \`slack/\` \`rollback/\` \`store/\`
+4. composition: \`app.ts\`
+
+private: \`slack/\`
 <!-- layers:end -->
 `;
 
@@ -31,9 +34,11 @@ describe('.ci/check-layers.js', () => {
       'src/domain/group.ts': 'export const g = 1;\n',
       'src/ports/index.ts': "import type { G } from '../domain/group';\n",
       'src/rollback/deployer.ts': "export type { G } from '../ports';\n",
-      'src/rollback/argocd.ts': "import { g } from '../slack/chat';\nimport type { D } from './deployer';\n",
+      'src/rollback/argocd.ts': "import { g } from '../store/pg';\nimport type { D } from './deployer';\n",
+      'src/store/pg.ts': '',
       'src/slack/chat.ts': "import { x } from '../rollback/argocd';\n",
       'src/slack/chat.test.ts': "import { y } from '../../test/fakes/clock';\n",
+      'src/app.ts': "import { c } from './slack/chat';\n",
     });
     expect(check(root)).toEqual([]);
   });
@@ -46,11 +51,13 @@ describe('.ci/check-layers.js', () => {
       'src/slack/chat.ts': '',
       'src/ports/index.ts': '',
       'src/stray.ts': '',
+      'src/store/pg.ts': "import { c } from '../slack/chat';\n",
     });
     expect(check(root).sort()).toEqual([
       'src/domain/group.ts (domain) imports ../ports (ports): a lower layer may not import a higher one',
       'src/domain/group.ts (domain) imports ../slack/chat (adapters): a lower layer may not import a higher one',
       'src/rollback/deployer.ts (ports) imports ./argocd (adapters): a lower layer may not import a higher one',
+      'src/store/pg.ts (adapters) imports ../slack/chat: only slack/ itself and higher layers may',
       'src/stray.ts: in no layer of docs/architecture.md',
     ]);
   });
