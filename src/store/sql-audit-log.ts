@@ -48,8 +48,19 @@ async function insertRows(q: Queryable, rows: readonly PendingRow[]): Promise<vo
      SELECT e->>'actor', e->>'action', e->>'subject', (e->>'details')::jsonb
      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n)
      ORDER BY t.n`,
-    [JSON.stringify(rows)],
+    [wellFormedJson(JSON.stringify(rows))],
   );
+}
+
+/** A lone surrogate, as JSON.stringify escapes it (an escaped backslash before it is left alone). */
+const LONE_SURROGATE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(?:d[89ab][0-9a-f]{2}(?!\\ud[c-f])|d[c-f][0-9a-f]{2})/gi;
+
+/**
+ * jsonb refuses a lone surrogate ("\ud800") as it refuses NUL: one such string (a rejected request's field
+ * name, a Slack value) would fail its batch and every row queued behind it. It becomes U+FFFD.
+ */
+function wellFormedJson(json: string): string {
+  return json.replace(LONE_SURROGATE_ESCAPE, '$1\\ufffd');
 }
 
 /** PostgreSQL rejects NUL in text and jsonb; one such row must not block every row behind it forever. */
@@ -69,7 +80,7 @@ function toRow(entry: AuditEntry): PendingRow {
     actor: stripNul(entry.actor),
     action: stripNul(entry.action),
     subject: stripNul(entry.subject),
-    details: details.replaceAll('\\u0000', '\\ufffd'),
+    details: wellFormedJson(details.replaceAll('\\u0000', '\\ufffd')),
   };
 }
 

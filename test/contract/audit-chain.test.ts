@@ -124,3 +124,30 @@ chainContract('PGlite', (m = true) => openPglite({ migrate: m }), false);
     expect(await verifyChain(a)).toMatchObject({ ok: true, rows: 700, head: { seq: 700 } });
   });
 });
+
+(requirePostgres() ? describe : describe.skip)('strings jsonb refuses (PostgreSQL)', () => {
+  const pg = testPostgres();
+  afterAll(() => pg.drop());
+
+  test('a lone surrogate in details or actor does not block the rows behind it', async () => {
+    const db = await pg.open();
+    const errors: unknown[] = [];
+    const audit = createSqlAuditLog(db, { onError: (e) => errors.push(e) });
+    audit.append({
+      actor: 'U\ud800',
+      action: 'webhook.rejected',
+      subject: 's',
+      details: { path: 'labels.x\udfff', ok: '😀' },
+    });
+    audit.append({ actor: 'mogo', action: 'test.after', subject: 's', details: { literal: '\\ud800' } });
+    await audit.close();
+    expect(errors).toEqual([]);
+    const { rows } = await db.query<{ actor: string; details: Record<string, string> }>(
+      'SELECT actor, details FROM audit_log ORDER BY seq',
+    );
+    expect(rows).toEqual([
+      { actor: 'U\ufffd', details: { path: 'labels.x\ufffd', ok: '😀' } },
+      { actor: 'mogo', details: { literal: '\\ud800' } },
+    ]);
+  });
+});
