@@ -38,20 +38,28 @@ function notification(run) {
 
 async function main() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mogo-stall-'));
-  const bot = spawn(process.execPath, ['dist/cli/main.js', 'serve'], {
-    env: {
-      ...process.env,
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      WEBHOOK_BODY_LIMIT: String(64 * 1024 * 1024),
-      SLACK_BOT_TOKEN: '',
-      DATABASE_URL: process.env.STALL_DATABASE_URL ?? '',
-      REDIS_URL: '',
+  const bot = spawn(
+    process.execPath,
+    [
+      ...(process.env.STALL_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.STALL_PROF] : []),
+      'dist/cli/main.js',
+      'serve',
+    ],
+    {
+      env: {
+        ...process.env,
+        PORT: String(PORT),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        WEBHOOK_BODY_LIMIT: String(64 * 1024 * 1024),
+        SLACK_BOT_TOKEN: '',
+        DATABASE_URL: process.env.STALL_DATABASE_URL ?? '',
+        REDIS_URL: '',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   try {
     for (let i = 0; i < 600; i++) {
       if (
@@ -64,6 +72,18 @@ async function main() {
       await new Promise((r) => setTimeout(r, 100));
     }
     const rows = [];
+    // the baseline: the same probes for as long, with no notification in flight (the machine's own noise)
+    {
+      let worst = 0;
+      const until = performance.now() + 2000;
+      while (performance.now() < until) {
+        const t = performance.now();
+        await fetch(`${url}/healthz`);
+        worst = Math.max(worst, performance.now() - t);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      rows.push({ run: 'idle baseline', worstHealthzMs: Math.round(worst) });
+    }
     for (let run = 0; run < RUNS; run++) {
       const body = JSON.stringify(notification(run));
       let done = false;

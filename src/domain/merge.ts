@@ -1,3 +1,4 @@
+import { runAtOnce } from '../yielding';
 import type { Alert, Notification, Routing } from './alert';
 import { type AlertGroup, groupIdOf } from './group';
 
@@ -21,12 +22,26 @@ export function applyNotification(
   routeGroup: (firing: Alert[]) => Routing | null,
   now: Date,
 ): AlertGroup | null {
+  return runAtOnce(mergeSteps(current, n, routeGroup, now));
+}
+
+/** Alerts merged between two yields of mergeSteps. */
+const SLICE = 500;
+
+/** applyNotification as a generator that yields between slices of alerts (see yielding.ts). */
+export function* mergeSteps(
+  current: AlertGroup | null,
+  n: Notification,
+  routeGroup: (firing: Alert[]) => Routing | null,
+  now: Date,
+): Generator<void, AlertGroup | null> {
   const byFp = new Map<string, Alert>();
   for (const a of current?.alerts ?? []) byFp.set(a.fingerprint, a);
   // alerts keep their identity unless they change, so "did anything change" needs no deep comparison
   let alertsChanged = false;
   const cutoff = now.getTime() - RESOLVED_RETENTION_MS;
-  for (const incoming of n.alerts) {
+  for (const [i, incoming] of n.alerts.entries()) {
+    if (i > 0 && i % SLICE === 0) yield;
     const existing = byFp.get(incoming.fingerprint);
     // a resolved alert past retention that is not held, in a group that pruned some: pruned already
     // (Alertmanager resends resolved alerts for a while); counted once, in prunedResolved

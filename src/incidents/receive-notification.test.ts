@@ -1,6 +1,9 @@
+import { openPglite } from '../../test/helpers/services';
 import type { Alert } from '../domain/alert';
+import { countByStatus } from '../domain/group';
 import { compileRules } from '../rules/compile';
-import { routeGroup } from './receive-notification';
+import { createSqlAlertStore } from '../store/sql-alert-store';
+import { receiveNotification, routeGroup } from './receive-notification';
 
 const rules = (() => {
   const r = compileRules([
@@ -46,5 +49,44 @@ describe('routeGroup', () => {
 
   it('gives no routing for an empty group', () => {
     expect(routeGroup(rules, [], at)).toBeNull();
+  });
+});
+
+describe('receiveNotification with thousands of alerts', () => {
+  const many = (n: number, status: 'firing' | 'resolved' = 'firing') => ({
+    receiver: 'r',
+    status,
+    alerts: Array.from({ length: n }, (_, i) => ({ ...alert('critical'), fingerprint: `fp${i}`, status })),
+    groupLabels: { alertname: 'X' },
+    commonLabels: { alertname: 'X' },
+    commonAnnotations: {},
+    externalURL: '',
+    groupKey: '{}:{alertname="Big"}',
+    truncatedAlerts: 0,
+  });
+
+  it('merges before the transaction, letting timers run meanwhile, and stays idempotent', async () => {
+    const db = await openPglite();
+    try {
+      const deps = {
+        alerts: createSqlAlertStore(db),
+        rules: { current: () => rules },
+        clock: { now: () => new Date() },
+      };
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 0);
+      const first = await receiveNotification(deps, many(1_200));
+      clearInterval(timer);
+      expect(first).toMatchObject({ changed: true });
+      expect(ticks).toBeGreaterThan(0);
+      expect(await receiveNotification(deps, many(1_200))).toMatchObject({ changed: false });
+      const resolved = await receiveNotification(deps, many(1_200, 'resolved'));
+      expect(resolved).toMatchObject({ changed: true });
+      const group = await deps.alerts.getGroup(resolved!.groupId);
+      expect(group).toMatchObject({ status: 'resolved', version: 2 });
+      expect(countByStatus(group!)).toEqual({ firing: 0, resolved: 1_200 });
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -1,8 +1,9 @@
 import { type Alert, type Notification, priorityRank, type Routing } from '../domain/alert';
-import { countByStatus } from '../domain/group';
-import { applyNotification } from '../domain/merge';
+import { type AlertGroup, countByStatus, groupIdOf } from '../domain/group';
+import { applyNotification, mergeSteps } from '../domain/merge';
 import type { AlertStore, AuditEntry, Clock, RulesProvider } from '../ports';
 import { type RuleSet, routeAlert } from '../rules';
+import { runYielding } from '../yielding';
 
 export interface ReceiveDeps {
   alerts: AlertStore;
@@ -23,8 +24,13 @@ export async function receiveNotification(deps: ReceiveDeps, n: Notification): P
   const now = deps.clock.now();
   const rules = deps.rules.current();
   const route = (alerts: Alert[]) => routeGroup(rules, alerts, now);
+  const planned = await planLarge(deps, n, route, now);
   const result = await deps.alerts.mutateGroup(n.groupKey, (current) => {
-    const next = applyNotification(current, n, route, now);
+    // the merge worked out before the transaction holds if nobody changed the group meanwhile
+    const next =
+      planned && planned.from === (current?.version ?? 0)
+        ? planned.next
+        : applyNotification(current, n, route, now);
     if (!next) return null;
     const counts = countByStatus(next);
     const audit: AuditEntry[] = [
@@ -52,6 +58,25 @@ export async function receiveNotification(deps: ReceiveDeps, n: Notification): P
     return { next, audit };
   });
   return result ? { groupId: result.group.id, changed: result.changed } : null;
+}
+
+/** Notifications with more alerts than this are merged before the transaction, yielding as they go. */
+const LARGE = 500;
+
+/**
+ * A large notification (thousands of alerts) is merged outside the group's transaction, with turns of the event
+ * loop between slices, so /healthz and Slack's acks never wait on it; the transaction then only checks that the
+ * group is still at the version the merge started from.
+ */
+async function planLarge(
+  deps: ReceiveDeps,
+  n: Notification,
+  route: (alerts: Alert[]) => Routing | null,
+  now: Date,
+): Promise<{ from: number; next: AlertGroup | null } | null> {
+  if (n.alerts.length <= LARGE) return null;
+  const current = await deps.alerts.getGroup(groupIdOf(n.groupKey));
+  return { from: current?.version ?? 0, next: await runYielding(mergeSteps(current, n, route, now)) };
 }
 
 /** A group is as pressing as its most pressing alert; ties go to the higher score. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Alert, Notification } from '../domain/alert';
+import { runAtOnce } from '../yielding';
 import { MAX_SANITIZED_PATHS, sanitizeJson } from './sanitize';
 
 /** Alertmanager's "no end" timestamp: Go's zero time. */
@@ -70,31 +71,62 @@ export interface PayloadIssue {
 
 export type ParseResult = { ok: true; notification: Notification } | { ok: false; issues: PayloadIssue[] };
 
+/** Alerts validated between two yields of parseSteps: small enough that the event loop never waits long. */
+const SLICE = 250;
+const MAX_ISSUES = 20;
+
+/** Everything but the alerts, which are validated one slice at a time. */
+const Envelope = WebhookSchema.extend({ alerts: z.array(z.unknown()).max(10_000) });
+
 /**
  * Validates a webhook body and makes its strings safe to store and show (see sanitize.ts); the paths that
- * were changed travel with the notification into its `alert.received` audit row.
+ * were changed travel with the notification into its `alert.received` audit row. A generator that yields after
+ * each slice of alerts, so the webhook route can let other requests (/healthz, Slack) in between while it
+ * checks a 10,000-alert body; parseWebhook runs it through at once.
  */
-export function parseWebhook(body: unknown): ParseResult {
-  const r = WebhookSchema.safeParse(body);
-  if (!r.success) {
-    return {
-      ok: false,
-      issues: r.error.issues
-        .slice(0, 20)
-        .map((i) => ({ path: formatPath(i.path), message: plain(i.message) })),
-    };
+export function* parseSteps(body: unknown): Generator<void, ParseResult> {
+  const envelope = Envelope.safeParse(body);
+  const issues: PayloadIssue[] = [];
+  const report = (error: z.ZodError, prefix: PropertyKey[]) => {
+    for (const i of error.issues)
+      issues.push({ path: formatPath([...prefix, ...i.path]), message: plain(i.message) });
+  };
+  if (!envelope.success) report(envelope.error, []);
+  const raw = Array.isArray((body as { alerts?: unknown })?.alerts)
+    ? (body as { alerts: unknown[] }).alerts
+    : [];
+  const parsed: z.infer<typeof AlertSchema>[] = [];
+  for (let i = 0; i < raw.length && i <= 10_000 && issues.length < MAX_ISSUES; i++) {
+    if (i > 0 && i % SLICE === 0) yield;
+    const r = AlertSchema.safeParse(raw[i]);
+    if (r.success) parsed.push(r.data);
+    else report(r.error, ['alerts', i]);
   }
-  const { value: d, paths } = sanitizeJson(r.data);
+  if (!envelope.success || issues.length > 0) return { ok: false, issues: issues.slice(0, MAX_ISSUES) };
+
+  const head = sanitizeJson({ ...envelope.data, alerts: [] });
+  // in document order: the fields written before `alerts`, the alerts, the rest
+  const before = new Set(['version', 'receiver', 'status']);
+  const first = head.paths.filter((p) => before.has(p.split(/[.[]/)[0]!));
+  const paths = [...first];
+  const alerts: Alert[] = [];
+  for (const [i, one] of parsed.entries()) {
+    if (i > 0 && i % SLICE === 0) yield;
+    const { value: a, paths: changed } = sanitizeJson(one);
+    for (const p of changed) paths.push(`alerts[${i}].${p}`);
+    alerts.push({
+      fingerprint: a.fingerprint ?? fingerprintOf(a.labels),
+      status: a.status,
+      labels: a.labels,
+      annotations: a.annotations,
+      startsAt: a.startsAt,
+      endsAt: !a.endsAt || a.endsAt === GO_ZERO_TIME ? null : a.endsAt,
+      generatorURL: a.generatorURL,
+    });
+  }
+  const d = head.value;
+  paths.push(...head.paths.filter((p) => !first.includes(p)));
   const sanitized = [...new Set(paths)];
-  const alerts: Alert[] = d.alerts.map((a) => ({
-    fingerprint: a.fingerprint ?? fingerprintOf(a.labels),
-    status: a.status,
-    labels: a.labels,
-    annotations: a.annotations,
-    startsAt: a.startsAt,
-    endsAt: !a.endsAt || a.endsAt === GO_ZERO_TIME ? null : a.endsAt,
-    generatorURL: a.generatorURL,
-  }));
   return {
     ok: true,
     notification: {
@@ -112,6 +144,11 @@ export function parseWebhook(body: unknown): ParseResult {
         : {}),
     },
   };
+}
+
+/** parseSteps all at once (the CLI, tests). */
+export function parseWebhook(body: unknown): ParseResult {
+  return runAtOnce(parseSteps(body));
 }
 
 /** zod's wording, in the words of someone reading an HTTP error: "is missing (expected a string)". */

@@ -6,9 +6,10 @@ import { sendError, sendJson } from '../http/respond';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { AuditLog } from '../ports';
+import { runYielding } from '../yielding';
 import { checkWebhookAuth, type WebhookAuthConfig } from './auth';
 import { createRejectionThrottle } from './reject-throttle';
-import { parseWebhook } from './schema';
+import { parseSteps } from './schema';
 
 export interface WebhookRouteDeps {
   auth: WebhookAuthConfig;
@@ -90,7 +91,7 @@ export function createWebhookRoute(deps: WebhookRouteDeps) {
       });
       return;
     }
-    const parsed = parseWebhook(json);
+    const parsed = await runYielding(parseSteps(json));
     if (!parsed.ok) {
       const first = parsed.issues[0];
       const message = first ? `${first.path}: ${first.message}` : 'invalid payload';
