@@ -10,8 +10,12 @@ function capture() {
   const io = {
     outText: '',
     errText: '',
-    out: (s: string) => void (io.outText += s),
-    err: (s: string) => void (io.errText += s),
+    out: (s: string) => {
+      io.outText += s;
+    },
+    err: (s: string) => {
+      io.errText += s;
+    },
   };
   return io;
 }
