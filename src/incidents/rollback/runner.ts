@@ -8,6 +8,8 @@ import { withTimeout } from './prepare';
 
 const MAX_PROGRESS_LINES = 20;
 
+type Say = (event: RollbackEvent) => Promise<void>;
+
 export interface RollbackRunner {
   /**
    * Moves an approved request to running (audited rollback.started) and runs the backend in the background,
@@ -24,15 +26,21 @@ export interface RollbackRunner {
 
 export function createRollbackRunner(deps: RollbackDeps): RollbackRunner {
   const log = deps.logger.child({ module: 'rollback-runner' });
-  const running = new Map<string, { record: RollbackRecord; done: Promise<void> }>();
+  const running = new Map<string, { record: RollbackRecord; done: Promise<void>; say: Say }>();
 
-  async function run(record: RollbackRecord, actor: string): Promise<void> {
-    const startedAt = deps.clock.now().getTime();
-    // told one after the other, in order, without holding up the backend
-    let replies: Promise<void> = Promise.resolve();
-    const say = (event: RollbackEvent) => {
-      replies = replies.then(() => tell(deps, event));
+  /** Events of one run are told one after the other, in order, without holding up the backend. */
+  function orderedTeller() {
+    let chain: Promise<void> = Promise.resolve();
+    const say: Say = (event) => {
+      chain = chain.then(() => tell(deps, event));
+      return chain;
     };
+    return { say, settled: () => chain };
+  }
+
+  async function run(record: RollbackRecord, actor: string, teller: ReturnType<typeof orderedTeller>) {
+    const { say } = teller;
+    const startedAt = deps.clock.now().getTime();
     let lines = 0;
     let last = '';
     const progress = (line: string) => {
@@ -103,7 +111,7 @@ export function createRollbackRunner(deps: RollbackDeps): RollbackRunner {
       log.error({ err, requestId: record.id }, 'could not record the end of a rollback');
     }
     deps.onChanged();
-    await replies;
+    await teller.settled();
   }
 
   return {
@@ -117,10 +125,11 @@ export function createRollbackRunner(deps: RollbackDeps): RollbackRunner {
       ]);
       if (!started) return false;
       deps.onChanged();
-      const done = run(started, actor)
+      const teller = orderedTeller();
+      const done = run(started, actor, teller)
         .catch((err) => log.error({ err, requestId: record.id }, 'rollback run crashed'))
         .finally(() => running.delete(record.id));
-      running.set(record.id, { record: started, done });
+      running.set(record.id, { record: started, done, say: teller.say });
       return true;
     },
 
@@ -138,7 +147,8 @@ export function createRollbackRunner(deps: RollbackDeps): RollbackRunner {
       });
       await Promise.race([Promise.allSettled([...running.values()].map((r) => r.done)), grace]);
       clearTimeout(timer);
-      for (const { record } of running.values()) await interrupt(deps, record, 'shutdown');
+      // told after what the run already said (its progress may still be on its way)
+      for (const { record, say } of running.values()) await interrupt(deps, record, 'shutdown', say);
     },
   };
 }
@@ -148,6 +158,7 @@ export async function interrupt(
   deps: RollbackDeps,
   record: RollbackRecord,
   why: 'shutdown' | 'lost',
+  say: Say = (event) => tell(deps, event),
 ): Promise<boolean> {
   const summary =
     why === 'shutdown'
@@ -165,7 +176,7 @@ export async function interrupt(
     const since = (done.startedAt ?? done.requestedAt).getTime();
     deps.metrics?.finished(record.backend, 'interrupted', (deps.clock.now().getTime() - since) / 1000);
     deps.onChanged();
-    await tell(deps, { kind: 'rollback.interrupted', record, cause: why });
+    await say({ kind: 'rollback.interrupted', record, cause: why });
     return true;
   } catch (err) {
     deps.logger.error({ err, requestId: record.id }, 'could not report an interrupted rollback');
