@@ -104,16 +104,7 @@ export function createGroupRenderer(deps: RenderDeps, log: Logger, claimStaleMs:
         return DONE;
       }
       // escalated out of its roll-up (now a P1): its own message; the job's lease keeps this single
-      const ref = await postToChannel(
-        deps,
-        log,
-        `group:${group.id}`,
-        group.routing.channel,
-        await deps.render(group),
-        send,
-      );
-      await deps.placements.saveMessage(group.id, ref, group.version);
-      notified(group, ref, 'posted', { from: `rollup:${placement.rollupId}` });
+      await postOwn(group, send, { from: `rollup:${placement.rollupId}` });
       return DONE;
     }
     if (!group.routing.notify) return DONE; // digest-only priority: recorded, never posted
@@ -124,21 +115,20 @@ export function createGroupRenderer(deps: RenderDeps, log: Logger, claimStaleMs:
         await joinRollup(group);
         return DONE;
       }
-      const ref = await postToChannel(
-        deps,
-        log,
-        `group:${group.id}`,
-        group.routing.channel,
-        await deps.render(group),
-        send,
-      );
-      await deps.placements.saveMessage(group.id, ref, group.version);
-      notified(group, ref, 'posted');
+      await postOwn(group, send);
       return DONE;
     } catch (e) {
       await deps.placements.releaseClaim(group.id);
       throw e;
     }
+  }
+
+  /** The group's own first message, in its routed channel (or the fallback), recorded as its place. */
+  async function postOwn(group: AlertGroup, send: SendOptions, extra = {}): Promise<void> {
+    const message = await deps.render(group);
+    const ref = await postToChannel(deps, log, `group:${group.id}`, group.routing.channel, message, send);
+    await deps.placements.saveMessage(group.id, ref, group.version);
+    notified(group, ref, 'posted', extra);
   }
 
   async function stormIn(channel: string): Promise<boolean> {

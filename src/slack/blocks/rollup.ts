@@ -10,6 +10,11 @@ const MAX_OPTIONS = 100;
 const OPTION_TEXT = 75;
 /** Blocks kept for the header, the summary and the closing note. */
 const FIXED_BLOCKS = 3;
+/**
+ * Characters of lines in all (about 400 lines): Slack documents no total for blocks, but very large messages are
+ * refused or cut, and a plain-text fallback of 3,000 characters would then show far fewer lines.
+ */
+const MAX_LINE_CHARS = 24_000;
 
 /**
  * Most pressing first: firing before resolved, then priority, then not yet acknowledged, then the most
@@ -98,8 +103,11 @@ export function renderRollup(rollup: Rollup, now: Date): ChatMessage {
   const sections: SectionBlock[] = [];
   let current = '';
   let shown = 0;
+  let total = 0;
   for (const g of groups) {
     const line = truncate(rollupLine(g, now), SLACK_LIMITS.sectionText);
+    total += line.length + 1;
+    if (total > MAX_LINE_CHARS) break;
     if (current !== '' && current.length + 1 + line.length > SLACK_LIMITS.sectionText) {
       if (sections.length + 1 >= SLACK_LIMITS.blocks - FIXED_BLOCKS) break;
       sections.push(section(current));
