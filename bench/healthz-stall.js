@@ -41,7 +41,7 @@ async function main() {
   const bot = spawn(
     process.execPath,
     [
-      ...(process.env.STALL_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.STALL_PROF] : []),
+      ...(process.env.STALL_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.STALL_PROF}`] : []),
       'dist/cli/main.js',
       'serve',
     ],
