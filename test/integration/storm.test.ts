@@ -18,6 +18,9 @@ rules:
   - name: storm
     match: ['alertname="Storm"']
     weight: 30
+  - name: escalated
+    match: ['severity="critical"']
+    weight: 200
   - name: solo
     match: ['alertname="Solo"']
     weight: 30
@@ -25,8 +28,8 @@ rules:
 `;
 
 /** One Alertmanager notification for group `name`, with `n` firing alerts. */
-function notification(alertname: string, group: string, n = 1) {
-  const labels = { alertname, group };
+function notification(alertname: string, group: string, n = 1, extra: Record<string, string> = {}) {
+  const labels = { alertname, group, ...extra };
   return {
     version: '4',
     groupKey: `{}:{alertname="${alertname}", group="${group}"}`,
@@ -149,6 +152,31 @@ const services = requirePostgres() && requireRedis();
       10_000,
     );
   }, 90_000);
+
+  test('a rolled-up group that becomes P1 gets its own message and leaves the roll-up', async () => {
+    const t = await start();
+    const names = Array.from({ length: 12 }, (_, i) => `e${String(i).padStart(2, '0')}`);
+    await Promise.all(names.map((g) => postWebhook(t.url, notification('Storm', g))));
+    const isRollup = (m: { text?: string }) => (m.text ?? '').startsWith('Alert storm in #storm');
+    await eventually(
+      async () => slack.messages.some((m) => isRollup(m) && text(m).includes('group=e07`')),
+      20_000,
+    );
+    const before = slack.messages.find(isRollup)!;
+    expect(slack.messages.some((m) => !isRollup(m) && text(m).includes('Storm e07'))).toBe(false);
+
+    await postWebhook(t.url, notification('Storm', 'e07', 1, { severity: 'critical' }));
+    const own = await slack.waitFor(
+      (c) => c.method === 'chat.postMessage' && c.status === 200 && String(c.body.text).startsWith('[P1]'),
+      10_000,
+    );
+    expect(String(own.body.text)).toContain('Storm e07');
+    await eventually(
+      async () => !text(slack.message(before.channel, before.ts)!).includes('group=e07`'),
+      10_000,
+    );
+    expect(text(slack.message(before.channel, before.ts)!)).toContain('group=e08`');
+  }, 60_000);
 
   test('a 429 pauses only its own budget and is not counted as a failed attempt', async () => {
     const t = await start();
