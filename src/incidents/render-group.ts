@@ -139,14 +139,15 @@ export function createGroupRenderer(deps: RenderDeps, log: Logger, claimStaleMs:
 
   async function joinRollup(group: AlertGroup): Promise<void> {
     const channel = group.routing.channel;
-    const rollupId = await deps.placements.joinRollup(group.id, channel, group.routing.priority, [
-      {
-        actor: 'mogo',
-        action: 'alert.rolled_up',
-        subject: `group:${group.id}`,
-        details: { channel, priority: group.routing.priority, version: group.version },
-      },
-    ]);
+    const rollupId = await deps.placements.joinRollup(group.id, channel, group.routing.priority);
+    // batched like alert.notified: audit rows in this transaction would take the audit chain's lock while
+    // holding the roll-up's row, the opposite order of a webhook's transaction (a deadlock)
+    deps.audit.append({
+      actor: 'mogo',
+      action: 'alert.rolled_up',
+      subject: `group:${group.id}`,
+      details: { rollup: rollupId, channel, priority: group.routing.priority, version: group.version },
+    });
     deps.metrics?.notified('rolled_up');
     log.info({ groupId: group.id, channel, rollupId }, 'storm: group shown in the channel roll-up');
   }

@@ -1,7 +1,6 @@
 import type { Priority } from '../domain/alert';
 import type { AlertGroup } from '../domain/group';
 import type { MessageRef } from './alert-store';
-import type { AuditEntry } from './audit-log';
 
 /** Where a group is shown in Slack: its own message, a line in its channel's roll-up, or being posted now. */
 export type Placement =
@@ -42,11 +41,10 @@ export interface Placements {
   /** Whether `channel` has an open roll-up that a group joined within the last `quietMs`. */
   rollupActive(channel: string, quietMs: number): Promise<boolean>;
   /**
-   * Turns the group's claim into a line of `channel`'s open roll-up (opening one if needed), writes `audit` and
-   * queues the roll-up's render, in one transaction; each audit row's details get `rollup: <id>`. Returns the
-   * roll-up's id.
+   * Turns the group's claim into a line of `channel`'s open roll-up (opening one if needed) and queues the
+   * roll-up's render, in one transaction. Returns the roll-up's id.
    */
-  joinRollup(groupId: string, channel: string, priority: Priority, audit: AuditEntry[]): Promise<string>;
+  joinRollup(groupId: string, channel: string, priority: Priority): Promise<string>;
   /** Re-renders a roll-up (one of its lines changed outside a group mutation). */
   touchRollup(id: string, priority: Priority): Promise<void>;
   getRollup(id: string): Promise<Rollup | null>;

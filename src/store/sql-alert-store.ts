@@ -1,7 +1,7 @@
 import type { AlertStatus } from '../domain/alert';
 import { type AlertGroup, groupIdOf } from '../domain/group';
 import { AppError } from '../errors';
-import type { AlertStore, Clock, GroupChange, StoredMessage } from '../ports';
+import type { AlertStore, AuditEntry, Clock, GroupChange, StoredMessage } from '../ports';
 import type { Db, Queryable } from './db';
 import { appendAuditRows } from './sql-audit-log';
 import { NOW, queueGroupRender } from './sql-outbox';
@@ -15,14 +15,24 @@ const toGroup = (row: GroupRow): AlertGroup => ({ ...row.state, version: row.ver
 
 /**
  * Something the group's message shows changed outside the group's own state (a rollback request): bump the
- * version so the render worker updates the message, and queue the render, inside the caller's transaction.
- * A group that does not exist is left alone.
+ * version so the render worker updates the message, write `audit`, and queue the render, inside the caller's
+ * transaction. A group that does not exist is left alone (the audit rows are written all the same).
+ *
+ * The order is the one every writing transaction keeps, so two never wait on each other in a circle: the
+ * group's row, then the audit rows (their hash chain takes one lock for the whole log), then the outbox and
+ * roll-up rows.
  */
-export async function touchGroup(q: Queryable, groupId: string, now: string | null): Promise<void> {
+export async function touchGroup(
+  q: Queryable,
+  groupId: string,
+  now: string | null,
+  audit: AuditEntry[],
+): Promise<void> {
   const { rows } = await q.query<GroupRow>(
     `UPDATE alert_groups SET version = version + 1, updated_at = ${NOW} WHERE id = $2 RETURNING state, version`,
     [now, groupId],
   );
+  await appendAuditRows(q, audit);
   if (rows[0]) await queueGroupRender(q, now, toGroup(rows[0]));
 }
 

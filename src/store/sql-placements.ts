@@ -3,7 +3,6 @@ import type { AlertGroup } from '../domain/group';
 import { AppError } from '../errors';
 import type { Clock, MessageRef, Placement, Placements, Rollup } from '../ports';
 import { type Db, errorCode } from './db';
-import { appendAuditRows } from './sql-audit-log';
 import { MS, NOW, touchRollup } from './sql-outbox';
 
 interface PlacementRow {
@@ -105,7 +104,7 @@ export function createSqlPlacements(db: Db, clock?: Clock): Placements {
       return rows.length > 0;
     },
 
-    async joinRollup(groupId, channel, priority, audit) {
+    async joinRollup(groupId, channel, priority) {
       return db.tx(async (q) => {
         await q.query(
           `INSERT INTO rollups (id, channel, opened_at, last_joined_at) VALUES ($2, $3, ${NOW}, ${NOW})
@@ -122,10 +121,6 @@ export function createSqlPlacements(db: Db, clock?: Clock): Placements {
           groupId,
           id,
         ]);
-        await appendAuditRows(
-          q,
-          audit.map((a) => ({ ...a, details: { ...a.details, rollup: id } })),
-        );
         await touchRollup(q, now(), id, priority);
         return id;
       });

@@ -17,7 +17,6 @@ import type {
 } from '../ports';
 import { type Db, isUniqueViolation, type Queryable } from './db';
 import { touchGroup } from './sql-alert-store';
-import { appendAuditRows } from './sql-audit-log';
 
 /** `now` for every statement: the injected clock when given (tests), else the database's clock ($1 null). */
 const NOW = 'coalesce($1::timestamptz, now())';
@@ -112,8 +111,7 @@ export function createSqlRollbackStore(db: Db, clock?: Clock): RollbackStore {
           q,
         );
         if (!created) return null; // the same request id again: a double submit
-        await appendAuditRows(q, audit);
-        await touchGroup(q, req.groupId, now());
+        await touchGroup(q, req.groupId, now(), audit);
         return created;
       });
       if (record) return { created: true, record };
@@ -161,8 +159,7 @@ export function createSqlRollbackStore(db: Db, clock?: Clock): RollbackStore {
           q,
         );
         if (!record) return null;
-        await appendAuditRows(q, audit);
-        await touchGroup(q, record.groupId, now());
+        await touchGroup(q, record.groupId, now(), audit);
         return record;
       });
     },

@@ -137,10 +137,8 @@ export function alertStoreOutboxContract(name: string, openDb: () => Promise<Db>
         ];
         await drainAll(outbox);
         for (const id of [a, b]) expect(await places.claim(id, 60_000)).toBe(true);
-        const ra = await places.joinRollup(a, '#alerts', 'P3', [
-          { actor: 'mogo', action: 'alert.rolled_up', subject: `group:${a}` },
-        ]);
-        const rb = await places.joinRollup(b, '#alerts', 'P2', []);
+        const ra = await places.joinRollup(a, '#alerts', 'P3');
+        const rb = await places.joinRollup(b, '#alerts', 'P2');
         expect(rb).toBe(ra);
         expect(await places.get(a)).toEqual({ kind: 'rollup', rollupId: ra, closed: false });
         expect(await places.rollupActive('#alerts', 60_000)).toBe(true);
@@ -165,11 +163,11 @@ export function alertStoreOutboxContract(name: string, openDb: () => Promise<Db>
       test('a roll-up closes only if nothing joined since the render; then the next storm opens a new one', async () => {
         const a = await createRouted(store, { priority: 'P3' });
         await places.claim(a, 60_000);
-        const id = await places.joinRollup(a, '#alerts', 'P3', []);
+        const id = await places.joinRollup(a, '#alerts', 'P3');
         const seen = (await places.getRollup(id))!.version;
         const b = await createRouted(store, { priority: 'P3' });
         await places.claim(b, 60_000);
-        await places.joinRollup(b, '#alerts', 'P3', []);
+        await places.joinRollup(b, '#alerts', 'P3');
         await places.saveRollup(id, { channel: 'C9', ts: '1.1' }, seen, true);
         expect((await places.getRollup(id))!.closedAt).toBeNull();
         await places.saveRollup(id, { channel: 'C9', ts: '1.1' }, seen + 1, true);
@@ -177,13 +175,13 @@ export function alertStoreOutboxContract(name: string, openDb: () => Promise<Db>
         expect(await places.get(a)).toEqual({ kind: 'rollup', rollupId: id, closed: true });
         // a line of a closed roll-up can be placed again
         expect(await places.claim(a, 60_000)).toBe(true);
-        expect(await places.joinRollup(a, '#alerts', 'P3', [])).not.toBe(id);
+        expect(await places.joinRollup(a, '#alerts', 'P3')).not.toBe(id);
       });
 
       test('a group that gets its own message leaves its roll-up, which re-renders', async () => {
         const a = await createRouted(store, { priority: 'P3' });
         await places.claim(a, 60_000);
-        const id = await places.joinRollup(a, '#alerts', 'P3', []);
+        const id = await places.joinRollup(a, '#alerts', 'P3');
         await drainAll(outbox);
         await places.saveMessage(a, { channel: 'C1', ts: '2.2' }, 1);
         expect(await places.get(a)).toMatchObject({ kind: 'message' });
