@@ -34,6 +34,4 @@ export interface Outbox {
   postpone(job: RenderJob, delayMs: number): Promise<void>;
   /** Groups queued for a first post to `channel` below P1: the storm gauge that decides the roll-up. */
   firstPostBacklog(channel: string): Promise<number>;
-  /** Jobs queued and how long the oldest has waited, for metrics. */
-  depth(): Promise<{ jobs: number; oldestAgeSeconds: number }>;
 }

@@ -147,15 +147,5 @@ export function createSqlOutbox(db: Db, clock?: Clock): Outbox {
       );
       return Number(rows[0]?.n ?? 0);
     },
-
-    async depth() {
-      const { rows } = await db.query<{ n: string; age: number | null }>(
-        `SELECT count(*)::text AS n,
-           extract(epoch FROM ${NOW} - min(queued_at))::float8 AS age
-         FROM outbox`,
-        [now()],
-      );
-      return { jobs: Number(rows[0]?.n ?? 0), oldestAgeSeconds: Math.max(0, Number(rows[0]?.age ?? 0)) };
-    },
   };
 }
