@@ -51,6 +51,10 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   MOGO_REQUIRE_DATABASE: boolFlag,
   REDIS_URL: urlWith(['redis:', 'rediss:'], 'Redis connection string'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]{1,64}$/, { message: 'must be 1-64 letters, digits, or _ : . -' })
+    .default('mogo:'),
   ALERTMANAGER_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
     message: 'must be at least 16 characters (it guards the webhook)',
   }),
@@ -114,6 +118,8 @@ export interface Config {
   migrationDatabaseUrl: string | undefined;
   dataDir: string;
   redisUrl: string | undefined;
+  /** Every Redis key starts with it: several mogo deployments (or test runs) can share one Redis. */
+  redisKeyPrefix: string;
   webhook: { token: string | undefined; allowUnauthenticated: boolean; bodyLimit: number };
   rulesDir: string;
   rollback: {
@@ -161,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     migrationDatabaseUrl: e.MIGRATION_DATABASE_URL,
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     webhook: {
       token: e.ALERTMANAGER_TOKEN,
       allowUnauthenticated: e.ALLOW_UNAUTHENTICATED_WEBHOOK,

@@ -45,6 +45,7 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
     migrationDatabaseUrl: config.migrationDatabaseUrl,
     dataDir: config.dataDir,
     redisUrl: config.redisUrl,
+    redisPrefix: config.redisKeyPrefix,
     logger,
   });
   announceMode(logger, config, storage.kind);

@@ -24,40 +24,43 @@ export async function receiveNotification(deps: ReceiveDeps, n: Notification): P
   const now = deps.clock.now();
   const rules = deps.rules.current();
   const route = (alerts: Alert[]) => routeGroup(rules, alerts, now);
+  const changeOf = (next: AlertGroup | null) => (next ? { next, audit: receivedAudit(n, next) } : null);
   const planned = await planLarge(deps, n, route, now);
-  const result = await deps.alerts.mutateGroup(n.groupKey, (current) => {
+  if (planned) {
     // the merge worked out before the transaction holds if nobody changed the group meanwhile
-    const next =
-      planned && planned.from === (current?.version ?? 0)
-        ? planned.next
-        : applyNotification(current, n, route, now);
-    if (!next) return null;
-    const counts = countByStatus(next);
-    const audit: AuditEntry[] = [
-      {
-        actor: 'alertmanager',
-        action: 'alert.received',
-        subject: `group:${next.id}`,
-        details: {
-          groupKey: n.groupKey,
-          receiver: n.receiver,
-          notificationStatus: n.status,
-          groupStatus: next.status,
-          firing: counts.firing,
-          resolved: counts.resolved,
-          truncatedAlerts: n.truncatedAlerts,
-          alerts: n.alerts.map((a) => ({ fingerprint: a.fingerprint, status: a.status })),
-          priority: next.routing.priority,
-          score: next.routing.score,
-          channel: next.routing.channel,
-          rules: next.routing.matched.map((m) => m.rule),
-          ...(n.sanitized ? { sanitized: n.sanitized.paths, sanitizedCount: n.sanitized.count } : {}),
-        },
-      },
-    ];
-    return { next, audit };
-  });
+    const applied = await deps.alerts.applyPlanned(n.groupKey, planned.from, changeOf(planned.next));
+    if (applied !== 'stale') return applied;
+  }
+  const result = await deps.alerts.mutateGroup(n.groupKey, (current) =>
+    changeOf(applyNotification(current, n, route, now)),
+  );
   return result ? { groupId: result.group.id, changed: result.changed } : null;
+}
+
+function receivedAudit(n: Notification, next: AlertGroup): AuditEntry[] {
+  const counts = countByStatus(next);
+  return [
+    {
+      actor: 'alertmanager',
+      action: 'alert.received',
+      subject: `group:${next.id}`,
+      details: {
+        groupKey: n.groupKey,
+        receiver: n.receiver,
+        notificationStatus: n.status,
+        groupStatus: next.status,
+        firing: counts.firing,
+        resolved: counts.resolved,
+        truncatedAlerts: n.truncatedAlerts,
+        alerts: n.alerts.map((a) => ({ fingerprint: a.fingerprint, status: a.status })),
+        priority: next.routing.priority,
+        score: next.routing.score,
+        channel: next.routing.channel,
+        rules: next.routing.matched.map((m) => m.rule),
+        ...(n.sanitized ? { sanitized: n.sanitized.paths, sanitizedCount: n.sanitized.count } : {}),
+      },
+    },
+  ];
 }
 
 /** Notifications with more alerts than this are merged before the transaction, yielding as they go. */

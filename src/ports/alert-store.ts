@@ -33,6 +33,16 @@ export interface AlertStore {
     groupKey: string,
     decide: (current: AlertGroup | null) => GroupChange | null,
   ): Promise<{ group: AlertGroup; changed: boolean } | null>;
+  /**
+   * mutateGroup for a change worked out beforehand from the group at version `from` (0: no group yet), for
+   * notifications too large to merge inside the transaction: locks the row and reads only its version. 'stale'
+   * (nothing written) when the group moved on meanwhile; the caller then decides again with mutateGroup.
+   */
+  applyPlanned(
+    groupKey: string,
+    from: number,
+    change: GroupChange | null,
+  ): Promise<{ groupId: string; changed: boolean } | 'stale'>;
   getGroup(groupId: string): Promise<AlertGroup | null>;
   listGroups(query?: { status?: AlertStatus; limit?: number }): Promise<AlertGroup[]>;
   /** The group's own Slack message, if it has one (a group shown only in a roll-up has none). */

@@ -2,6 +2,7 @@ import type { AlertStatus } from '../domain/alert';
 import { type AlertGroup, groupIdOf } from '../domain/group';
 import { AppError } from '../errors';
 import type { AlertStore, AuditEntry, Clock, GroupChange, StoredMessage } from '../ports';
+import { runYielding } from '../yielding';
 import type { Db, Queryable } from './db';
 import { appendAuditRows } from './sql-audit-log';
 import { NOW, queueGroupRender } from './sql-outbox';
@@ -51,10 +52,15 @@ export function createSqlAlertStore(db: Db, clock?: Clock): AlertStore {
     return rows[0] ? toGroup(rows[0]) : null;
   }
 
-  async function save(q: Queryable, current: AlertGroup | null, change: GroupChange, groupKey: string) {
+  async function save(
+    q: Queryable,
+    current: { version: number } | null,
+    change: GroupChange,
+    groupKey: string,
+  ) {
     const id = groupIdOf(groupKey);
     const group: AlertGroup = { ...change.next, id, groupKey, version: (current?.version ?? 0) + 1 };
-    const params = [now(), id, groupKey, group.status, JSON.stringify(group), group.version];
+    const params = [now(), id, groupKey, group.status, await runYielding(jsonSteps(group)), group.version];
     if (current) {
       await q.query(
         `UPDATE alert_groups SET status = $4, state = $5::jsonb, version = $6, updated_at = ${NOW}
@@ -73,6 +79,23 @@ export function createSqlAlertStore(db: Db, clock?: Clock): AlertStore {
   }
 
   return {
+    async applyPlanned(groupKey, from, change) {
+      return db.tx(async (q) => {
+        const { rows } = await q.query<{ version: number }>(
+          'SELECT version FROM alert_groups WHERE group_key = $1 FOR UPDATE',
+          [groupKey],
+        );
+        const version = rows[0]?.version ?? 0;
+        if (version !== from) return 'stale';
+        if (!change) return { groupId: groupIdOf(groupKey), changed: false };
+        const group = await save(q, rows[0] ?? null, change, groupKey);
+        if (!group) return 'stale'; // created by someone else meanwhile
+        await appendAuditRows(q, change.audit);
+        await queueGroupRender(q, now(), group);
+        return { groupId: group.id, changed: true };
+      });
+    },
+
     async mutateGroup(groupKey, decide) {
       return db.tx(async (q) => {
         // A concurrent first insert makes ours a no-op (it waits for that one to commit); then the row
@@ -125,6 +148,22 @@ export function createSqlAlertStore(db: Db, clock?: Clock): AlertStore {
       return rows[0]?.group_id ?? null;
     },
   };
+}
+
+/** Alerts serialised between two yields: a 10,000-alert state is 3 MB of JSON. */
+const JSON_SLICE = 1_000;
+
+/** JSON.stringify(group), the alerts a slice at a time with yields between (see yielding.ts). */
+function* jsonSteps(group: AlertGroup): Generator<void, string> {
+  if (group.alerts.length <= JSON_SLICE) return JSON.stringify(group);
+  const head = JSON.stringify({ ...group, alerts: [] });
+  const parts: string[] = [];
+  for (let i = 0; i < group.alerts.length; i += JSON_SLICE) {
+    if (i > 0) yield;
+    parts.push(JSON.stringify(group.alerts.slice(i, i + JSON_SLICE)).slice(1, -1));
+  }
+  // the only unescaped "alerts":[] in head is the group's own key: inside strings quotes are escaped
+  return head.replace('"alerts":[]', () => `"alerts":[${parts.join(',')}]`);
 }
 
 function clampLimit(limit: number | undefined): number {

@@ -30,6 +30,21 @@ export function alertStoreContract(name: string, openDb: () => Promise<Db>): voi
       return job?.seq ?? null;
     };
 
+    test('applyPlanned writes a change planned at the current version, and refuses a stale plan', async () => {
+      const key = newGroupKey();
+      const change = addAlert(key)(null);
+      expect(await store.applyPlanned(key, 0, change)).toEqual({ groupId: groupIdOf(key), changed: true });
+      expect(await store.applyPlanned(key, 0, change)).toBe('stale'); // it is at version 1 now
+      const many = sampleGroup(key, {
+        alerts: Array.from({ length: 2_500 }, (_, i) => sampleAlert(`fp${i}`)),
+      });
+      expect(await store.applyPlanned(key, 1, { next: many, audit: [] })).toMatchObject({ changed: true });
+      expect(await store.applyPlanned(key, 2, null)).toEqual({ groupId: groupIdOf(key), changed: false });
+      const saved = await store.getGroup(groupIdOf(key));
+      expect(saved!.version).toBe(2);
+      expect(saved!.alerts).toEqual(many.alerts); // serialised in slices, read back whole
+    });
+
     test('creates a group at version 1 under groupIdOf(groupKey)', async () => {
       const key = newGroupKey();
       const res = await store.mutateGroup(key, () => ({

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
@@ -62,6 +63,12 @@ export async function startBot(env: Record<string, string>, opts: StartBotOption
   const childEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     HOME: process.env.HOME ?? homedir(),
+    // Test files run in parallel on one Redis: keys per database (the replicas of one test share a schema, so
+    // they share the budget and the replay check; other tests' bots do not)
+    REDIS_KEY_PREFIX: `mogo-test-${createHash('sha1')
+      .update(env.DATABASE_URL ?? env.DATA_DIR ?? String(port))
+      .digest('hex')
+      .slice(0, 12)}:`,
     ...env,
     PORT: String(port),
   };
