@@ -1,8 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { AppError, type ErrorCode, isAppError } from '../errors';
 import type { Logger } from '../logger';
-import type { Chat, ChatMessage, MessageRef, SendOptions } from '../ports';
-import type { RateBudget } from '../ports/rate-budget';
+import type { Chat, ChatMessage, MessageRef, RateBudget, SendOptions } from '../ports';
 import { createMemoryRateBudget } from '../store/memory/memory-rate-budget';
 import { plainFallback } from './blocks/plain';
 import { INTERACTIVE_MAX_WAIT_MS, slackBucket } from './rate-limits';
@@ -92,18 +91,17 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export function createSlackChat(client: WebClient, opts: SlackChatOptions): Chat {
   const log = opts.logger.child({ module: 'slack-chat' });
   const local = createMemoryRateBudget();
-  let budgetDownSince = 0;
+  let budgetDown = false;
 
   /** The shared budget; while it is unreachable, a budget of this process alone (better than none). */
   async function take(key: string, limit: Parameters<RateBudget['take']>[1], reserve: number) {
     try {
       const wait = await opts.budget.take(key, limit, reserve);
-      budgetDownSince = 0;
+      budgetDown = false;
       return wait;
     } catch (err) {
-      if (budgetDownSince === 0)
-        log.warn({ err }, 'shared Slack budget unavailable; pacing this replica alone');
-      budgetDownSince ||= Date.now();
+      if (!budgetDown) log.warn({ err }, 'shared Slack budget unavailable; pacing this replica alone');
+      budgetDown = true;
       return local.take(key, limit, reserve);
     }
   }
