@@ -10,7 +10,14 @@ import {
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-server';
 import { type BotProcess, startBot } from '../helpers/bot-process';
 import { writeRulesDir } from '../helpers/rollback-harness';
-import { POSTGRES_URL, REDIS_URL, randomName, requirePostgres, requireRedis } from '../helpers/services';
+import {
+  eventually,
+  POSTGRES_URL,
+  REDIS_URL,
+  randomName,
+  requirePostgres,
+  requireRedis,
+} from '../helpers/services';
 import {
   blockActionPayload,
   interactionBody,
@@ -107,6 +114,17 @@ roles:
     const posted = await slack.waitFor((c) => c.method === 'chat.postMessage', 10_000);
     const ref = { channel: posted.response?.channel as string, ts: posted.response?.ts as string };
     expect(JSON.stringify(posted.body.blocks)).toContain('"action_id":"mogo_rollback"');
+    // this test is about the confirmations racing, not a click landing before mogo recorded the message's ts
+    await eventually(
+      async () =>
+        (
+          await admin(`select 1 from ${schema}.group_messages where channel = $1 and ts = $2`, [
+            ref.channel,
+            ref.ts,
+          ])
+        ).length > 0,
+      10_000,
+    );
 
     // each user clicks Rollback through a different replica and gets a dialog with the plan
     const dialogs: Record<string, Record<string, unknown>> = {};
