@@ -122,7 +122,7 @@ export function createApp(deps: AppDeps): MogoApp {
     registerAlertButtons(slack.bolt, actionDeps);
     registerRollupActions(slack.bolt, { ...actionDeps, placements: deps.placements });
     registerRollbackActions(slack.bolt, { rollback, runner, chat, metrics });
-    registerIncidentCommand(slack.bolt, { alerts: deps.alerts, logger });
+    registerIncidentCommand(slack.bolt, { alerts: deps.alerts, audit: deps.audit, clock, logger });
   }
   const webhook = createWebhookRoute({
     auth: { token: config.webhook.token, loopbackOnly: !config.webhook.allowUnauthenticated },

@@ -1,6 +1,6 @@
 import { type AlertGroup, alertnameOf, countByStatus } from '../../domain/group';
 import type { ChatMessage } from '../../ports';
-import { escapeText, textObject } from './mrkdwn';
+import { escapeEntities, escapeText, textObject } from './mrkdwn';
 
 const MAX_LISTED = 15;
 
@@ -32,11 +32,26 @@ export function renderIncidentStatus(open: AlertGroup[]): ChatMessage {
   };
 }
 
-export function renderIncidentHelp(): ChatMessage {
-  const text = [
-    '*mogo* — `/incident` commands',
-    '• `/incident status` — open alert groups, most pressing first',
-    '• `/incident help` — this help',
-  ].join('\n');
-  return { text: 'mogo /incident help', blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+/** One line of `/incident help`; each subcommand carries its own (src/slack/commands/*.ts). */
+export interface HelpEntry {
+  name: string;
+  usage: string;
+  summary: string;
+}
+
+/** `/incident help`, or the help shown for unknown input with `problem` said first. Pure. */
+export function renderIncidentHelp(entries: readonly HelpEntry[], problem?: string): ChatMessage {
+  const lines = entries.map((e) => {
+    const call = e.usage ? `/incident ${e.name} ${e.usage}` : `/incident ${e.name}`;
+    return `• \`${escapeEntities(call)}\` — ${escapeText(e.summary)}`;
+  });
+  const text = ['*mogo* — `/incident` commands', ...lines].join('\n');
+  const blocks: Record<string, unknown>[] = [];
+  if (problem) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: problem } });
+  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } });
+  return { text: problem ? stripMrkdwn(problem) : 'mogo /incident help', blocks };
+}
+
+function stripMrkdwn(s: string): string {
+  return s.replace(/[`*]/g, '');
 }
