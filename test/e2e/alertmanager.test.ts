@@ -4,6 +4,10 @@ import { type AlertmanagerHandle, requireAlertmanager, startAlertmanager } from 
 import { type BotProcess, startBot } from '../helpers/bot-process';
 import { POSTGRES_URL, REDIS_URL, randomName, requirePostgres, requireRedis } from '../helpers/services';
 
+// a bot process starts (a first start creates its embedded database) on a 2-core CI machine shared with
+// the rest of the suite: give it room, the assertions inside still wait for conditions, not for time
+jest.setTimeout(90_000);
+
 /**
  * The truest client there is: a real Alertmanager 0.25 on loopback pushes to the bot (a separate process on
  * real PostgreSQL and Redis), which posts to a fake Slack. Fire -> one message; resolve -> the same message,

@@ -8,6 +8,10 @@ import { readJson } from '../helpers/app-harness';
 import { type BotProcess, startBot } from '../helpers/bot-process';
 import { blockActionPayload, interactionBody, signSlackRequest } from '../helpers/slack-sign';
 
+// a bot process starts (a first start creates its embedded database) on a 2-core CI machine shared with
+// the rest of the suite: give it room, the assertions inside still wait for conditions, not for time
+jest.setTimeout(90_000);
+
 /**
  * The whole bot as a separate process, started exactly as `npm start` starts it (embedded PostgreSQL, in-process
  * state), driven the way Alertmanager and Slack drive it.

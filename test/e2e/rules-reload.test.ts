@@ -3,6 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BotProcess, REPO_ROOT, startBot } from '../helpers/bot-process';
 
+// a bot process starts (a first start creates its embedded database) on a 2-core CI machine shared with
+// the rest of the suite: give it room, the assertions inside still wait for conditions, not for time
+jest.setTimeout(90_000);
+
 /** Hot reload in the running process: a bad change is rejected and the rules in force stay; SIGHUP reloads. */
 describe('rules hot reload (bot process)', () => {
   let rulesDir: string;

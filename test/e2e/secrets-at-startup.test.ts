@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../helpers/bot-process';
 
+// a bot process starts (a first start creates its embedded database) on a 2-core CI machine shared with
+// the rest of the suite: give it room, the assertions inside still wait for conditions, not for time
+jest.setTimeout(90_000);
+
 const SECRET = 'Sup3rSecretPw';
 
 /** `mogo serve` as a process (built by npm test), its whole output captured. */

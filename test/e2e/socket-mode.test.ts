@@ -8,6 +8,10 @@ import { readJson } from '../helpers/app-harness';
 import { type BotProcess, startBot } from '../helpers/bot-process';
 import { blockActionPayload, slashCommandBody } from '../helpers/slack-sign';
 
+// a bot process starts (a first start creates its embedded database) on a 2-core CI machine shared with
+// the rest of the suite: give it room, the assertions inside still wait for conditions, not for time
+jest.setTimeout(90_000);
+
 /**
  * The bot as a process in Socket Mode (SLACK_APP_TOKEN set): it asks the fake Web API (SLACK_API_URL) for a
  * socket URL with its app token, connects to the fake Socket Mode server, and receives button clicks and slash

@@ -165,7 +165,14 @@ const fixture = (groupKey: string) => {
       const rejected = async () =>
         (await auditRows('slack.rejected')).filter((r) => r.details.reason === 'bad_signature');
       // batched rows: a batch that failed under load is written on its retry, so wait for it, then count
-      await eventually(async () => (await rejected()).length > 0, 10_000);
+      await eventually(async () => (await rejected()).length > 0, 20_000).catch(async (err) => {
+        // seen once in CI and not since: say what was there, so the next failure explains itself
+        const seen = (await auditRows('slack.rejected')).map((r) => r.details);
+        const said = a.logs.filter((l) => l.module === 'slack-receiver').map((l) => [l.msg, l.reason]);
+        throw new Error(
+          `${err.message}; rows: ${JSON.stringify(seen)}; receiver log: ${JSON.stringify(said)}`,
+        );
+      });
       const rows = await rejected();
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ actor: 'slack', subject: 'slack:events', details: { status: 401 } });
