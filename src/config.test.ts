@@ -109,6 +109,27 @@ describe('loadConfig', () => {
     );
   });
 
+  it("reads Alertmanager's API settings: bearer or basic, never both, never without a URL", () => {
+    expect(loadConfig({}).alertmanager).toBeNull();
+    const url = 'http://am:9093';
+    expect(loadConfig({ ALERTMANAGER_URL: url, ALERTMANAGER_API_TOKEN: 't' }).alertmanager).toEqual({
+      url,
+      auth: { kind: 'bearer', token: 't' },
+      pollMs: 30_000,
+    });
+    expect(
+      loadConfig({ ALERTMANAGER_URL: url, ALERTMANAGER_API_USERNAME: 'u', ALERTMANAGER_API_PASSWORD: 'p' })
+        .alertmanager?.auth,
+    ).toEqual({ kind: 'basic', username: 'u', password: 'p' });
+    expect(
+      problemsOf({ ALERTMANAGER_URL: url, ALERTMANAGER_API_TOKEN: 't', ALERTMANAGER_API_USERNAME: 'u' }),
+    ).toEqual(['ALERTMANAGER_API_TOKEN', 'ALERTMANAGER_API_PASSWORD']);
+    expect(problemsOf({ ALERTMANAGER_API_TOKEN: 't', ALERTMANAGER_URL: 'ftp://x' })).toEqual([
+      'ALERTMANAGER_URL',
+    ]);
+    expect(problemsOf({ ALERTMANAGER_API_TOKEN: 't' })).toEqual(['ALERTMANAGER_URL']);
+  });
+
   it('says what was wrong in words, never echoing nothing', () => {
     expect(() => loadConfig({ PORT: '99999' })).toThrow(/PORT: .*99999/);
   });

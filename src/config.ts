@@ -59,6 +59,11 @@ const EnvSchema = z.object({
     message: 'must be at least 16 characters (it guards the webhook)',
   }),
   ALLOW_UNAUTHENTICATED_WEBHOOK: boolFlag,
+  ALERTMANAGER_URL: urlWith(['http:', 'https:'], "Alertmanager's API base, e.g. http://alertmanager:9093"),
+  ALERTMANAGER_API_TOKEN: optionalString,
+  ALERTMANAGER_API_USERNAME: optionalString,
+  ALERTMANAGER_API_PASSWORD: optionalString,
+  SILENCE_POLL_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   WEBHOOK_BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -130,7 +135,15 @@ export interface Config {
   };
   /** The digest of digest-only alert groups: when it runs; null when DIGEST_SCHEDULE=off. */
   digest: { schedule: string; timeZone: string } | null;
+  /** Alertmanager's API for real silences; null without ALERTMANAGER_URL (the Silence button links to its UI). */
+  alertmanager: { url: string; auth: AlertmanagerAuth; pollMs: number } | null;
 }
+
+/** How mogo authenticates to Alertmanager's API (a reverse proxy or Alertmanager's web.config in front of it). */
+export type AlertmanagerAuth =
+  | { kind: 'bearer'; token: string }
+  | { kind: 'basic'; username: string; password: string }
+  | null;
 
 export interface ConfigProblem {
   variable: string;
@@ -182,6 +195,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       e.DIGEST_SCHEDULE === 'off'
         ? null
         : { schedule: e.DIGEST_SCHEDULE, timeZone: canonicalTimeZone(e.DIGEST_TIME_ZONE)! },
+    alertmanager: e.ALERTMANAGER_URL
+      ? { url: e.ALERTMANAGER_URL, auth: alertmanagerAuthOf(e), pollMs: e.SILENCE_POLL_SECONDS * 1000 }
+      : null,
   };
   return deepFreeze(config);
 }
@@ -218,6 +234,13 @@ export function redactUrl(value: string): string | null {
   return url.toString();
 }
 
+function alertmanagerAuthOf(e: z.infer<typeof EnvSchema>): AlertmanagerAuth {
+  if (e.ALERTMANAGER_API_TOKEN) return { kind: 'bearer', token: e.ALERTMANAGER_API_TOKEN };
+  if (e.ALERTMANAGER_API_USERNAME && e.ALERTMANAGER_API_PASSWORD)
+    return { kind: 'basic', username: e.ALERTMANAGER_API_USERNAME, password: e.ALERTMANAGER_API_PASSWORD };
+  return null;
+}
+
 /** The mode follows from which tokens are set; loadConfig has already refused the incomplete combinations. */
 function slackConfigOf(e: z.infer<typeof EnvSchema>): SlackConfig {
   const apiUrl = e.SLACK_API_URL;
@@ -252,6 +275,20 @@ function combinationProblems(env: Record<string, string | undefined>): ConfigPro
         'is required when Slack is configured: anyone who can reach the webhook could post to your channels. ' +
         'Set it (and the same credentials in Alertmanager http_config), or set ALLOW_UNAUTHENTICATED_WEBHOOK=true to opt out',
     });
+  if (set('ALERTMANAGER_API_TOKEN') && (set('ALERTMANAGER_API_USERNAME') || set('ALERTMANAGER_API_PASSWORD')))
+    problems.push({
+      variable: 'ALERTMANAGER_API_TOKEN',
+      message: 'set either a bearer token or ALERTMANAGER_API_USERNAME/PASSWORD (basic auth), not both',
+    });
+  if (set('ALERTMANAGER_API_USERNAME') !== set('ALERTMANAGER_API_PASSWORD'))
+    problems.push({
+      variable: set('ALERTMANAGER_API_USERNAME') ? 'ALERTMANAGER_API_PASSWORD' : 'ALERTMANAGER_API_USERNAME',
+      message:
+        'basic auth to Alertmanager needs both ALERTMANAGER_API_USERNAME and ALERTMANAGER_API_PASSWORD',
+    });
+  const amAuth = ['ALERTMANAGER_API_TOKEN', 'ALERTMANAGER_API_USERNAME', 'ALERTMANAGER_API_PASSWORD'];
+  if (!set('ALERTMANAGER_URL') && amAuth.some(set))
+    problems.push({ variable: 'ALERTMANAGER_URL', message: 'is required when ALERTMANAGER_API_* is set' });
   if (boolFlag.safeParse(env.MOGO_REQUIRE_DATABASE).data === true && !set('DATABASE_URL'))
     problems.push({
       variable: 'DATABASE_URL',

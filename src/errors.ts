@@ -27,6 +27,9 @@ export const ErrorCodes = {
   ROLLBACK_BACKEND_UNAVAILABLE: { status: 503, retryable: true },
   ROLLBACK_TIMEOUT: { status: 504, retryable: false },
   ROLLBACK_FAILED: { status: 502, retryable: false },
+  ALERTMANAGER_UNAVAILABLE: { status: 503, retryable: true },
+  ALERTMANAGER_REJECTED: { status: 502, retryable: false },
+  ALERTMANAGER_UNAUTHORIZED: { status: 502, retryable: false },
   INTERNAL: { status: 500, retryable: true },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 

@@ -16,3 +16,4 @@ export type * from './rate-budget';
 export type * from './rollback-store';
 export type * from './rules-provider';
 export type * from './seen-requests';
+export type * from './silences';
