@@ -57,7 +57,7 @@ describe('mogo rules check', () => {
     const r = await mogo('rules', 'check', RULES);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Checking ${RULES}  SUCCESS\nFound:\n`));
-    expect(r.stdout).toMatch(/ - 3 rule files: .*00-defaults\.yml/);
+    expect(r.stdout).toMatch(/ - 4 rule files: .*00-defaults\.yml/);
     expect(r.stdout).toMatch(/ - \d+ rules \(\d+ naming a channel/);
     expect(r.stdout).toContain('priorities by score: P1 >= 100, P2 >= 50, P3 >= 20, P4 below');
     expect(r.stdout).toContain('1 rollback target: example-webhook (webhook)');

@@ -1,5 +1,6 @@
 import { PRIORITIES } from '../domain/alert';
-import type { RuleSet } from '../rules';
+import type { EscalationPolicy, RuleSet } from '../rules';
+import { formatDuration } from '../rules/time';
 
 /**
  * What `mogo rules check` found, like `amtool check-config` prints it: files, rules, priorities and where they
@@ -23,8 +24,20 @@ export function summariseRules(dir: string, rules: RuleSet): string {
     ` - channels when no rule names one: ${channels.join(', ')}`,
     ` - ${count(rules.targets.length, 'rollback target')}: ${list(rules.targets.map((x) => `${x.name} (${x.backend})`))}`,
     ` - ${count(rules.roles.length, 'role')}: ${list(rules.roles.map((r) => r.name))}`,
+    ` - ${count(rules.rotations.length, 'on-call rotation')}: ${list(rules.rotations.map((r) => `${r.team} (${count(r.members.length, 'member')}, ${r.label})`))}`,
+    ` - escalation: ${list(PRIORITIES.flatMap((p) => (d.escalation[p] ? [`${p} ${describeEscalation(d.escalation[p])}`] : [])))}`,
     ` - ${count(rules.windows.length, 'named window')}, ${count(rules.maintenance.length, 'maintenance entry', 'maintenance entries')}`,
     ` - digest ${rules.digest.slice(0, 12)}`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function describeEscalation(e: EscalationPolicy): string {
+  const parts: string[] = [];
+  if (e.afterMs !== undefined)
+    parts.push(
+      `every ${formatDuration(e.afterMs)} unacknowledged: ${e.chain.length > 0 ? e.chain.join(' → ') : 're-announce'}`,
+    );
+  if (e.remindAfterMs !== undefined) parts.push(`reminder ${formatDuration(e.remindAfterMs)} after ack`);
+  return `(${parts.join('; ') || 'nothing'})`;
 }

@@ -47,6 +47,8 @@ export interface Routing {
    * `rollback_target` label or annotation; absent or null: no Rollback button.
    */
   rollbackTarget?: string | null;
+  /** The team the alert is routed to: the first applied rule's `team`, else its `team` label; absent: none. */
+  team?: string;
   /**
    * Why, briefly and in order: label weights, rules (with boosts, multipliers, windows), the score and the
    * priority, maintenance, the rollback target. Stable while the outcome is: no clock readings in it.

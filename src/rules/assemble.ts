@@ -13,6 +13,7 @@ import {
   type CompiledRule,
   type LabelWeights,
   type Maintenance,
+  type Rotation,
   type RoutingDefaults,
   type RuleSet,
   type RuleWindow,
@@ -41,6 +42,9 @@ export function assembleRuleSet(digest: string, files: readonly ParsedFile[]): R
   );
   const targets: RollbackTargetConfig[] = files.flatMap((f) => f.data.targets ?? []).map(deepFreeze);
   const roles: RoleConfig[] = files.flatMap((f) => f.data.roles ?? []).map(deepFreeze);
+  const rotations: Rotation[] = files.flatMap((f) =>
+    (f.data.rotations ?? []).map((r, i) => deepFreeze({ ...r, source: position(f, ['rotations', i]) })),
+  );
   return Object.freeze({
     digest,
     files: files.map((f) => f.ctx.file),
@@ -50,6 +54,7 @@ export function assembleRuleSet(digest: string, files: readonly ParsedFile[]): R
     maintenance: Object.freeze(maintenance),
     targets: Object.freeze(targets),
     roles: Object.freeze(roles),
+    rotations: Object.freeze(rotations),
   });
 }
 
@@ -85,6 +90,8 @@ function compileRule(
     rollup: r.rollup,
     rollbackTarget: r.rollback_target,
     continue: r.continue ?? true,
+    team: r.team,
+    escalation: r.escalation && deepFreeze(r.escalation),
     source,
   });
 }
@@ -141,6 +148,7 @@ function mergeDefaults(d: DefaultsV1 | undefined): RoutingDefaults {
       afterMs: d.rollup?.after ?? BUILTIN_DEFAULTS.rollup.afterMs,
       quietMs: d.rollup?.quiet ?? BUILTIN_DEFAULTS.rollup.quietMs,
     }),
+    escalation: deepFreeze({ ...(d.escalation ?? {}) }),
   });
 }
 

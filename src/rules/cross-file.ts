@@ -98,5 +98,53 @@ export function crossFileProblems(contexts: readonly FileContext[]): RuleProblem
       reference(['maintenance', i, 'window'], owner, 'window', declared.windows, 'windows');
     });
   }
+  problems.push(...rotationProblems(usable));
+  return problems;
+}
+
+/** Teams are unique across files; every `oncall:<team>` mention names a team under `rotations:`. */
+function rotationProblems(usable: readonly FileContext[]): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const teams = new Map<string, SourcePosition>();
+  for (const ctx of usable) {
+    const list = valueAt(ctx.value, ['rotations']);
+    (Array.isArray(list) ? list : []).forEach((r, i) => {
+      const team = (r as { team?: unknown } | null)?.team;
+      if (typeof team !== 'string' || team === '') return;
+      const here = positionOf(ctx, ['rotations', i, 'team']);
+      const first = teams.get(team);
+      if (!first) teams.set(team, here);
+      else
+        problems.push({
+          ...here,
+          message: `rotation "${team}": duplicate team, already has a rotation at ${at(first)}; one rotation per team across all files`,
+        });
+    });
+  }
+  const known = [...teams.keys()];
+  for (const ctx of usable) {
+    const check = (path: Path, owner: string) => {
+      const list = valueAt(ctx.value, path);
+      (Array.isArray(list) ? list : []).forEach((m, j) => {
+        if (typeof m !== 'string' || !m.startsWith('oncall:')) return;
+        const team = m.slice('oncall:'.length);
+        if (teams.has(team)) return;
+        const hint = suggest(team, known);
+        problems.push({
+          ...positionOf(ctx, [...path, j]),
+          message: `${owner}: team "${team}" has no rotation under "rotations:" in any rule file${hint ? ` (did you mean "oncall:${hint}"?)` : ''}; ${known.length > 0 ? `teams: ${known.join(', ')}` : 'no rotation is declared'}`,
+        });
+      });
+    };
+    for (const p of ['P1', 'P2', 'P3', 'P4']) {
+      check(['defaults', 'mentions', p], `defaults.mentions.${p}`);
+      check(['defaults', 'escalation', p, 'chain'], `defaults.escalation.${p}`);
+    }
+    entries(ctx, 'rules').forEach((rule, i) => {
+      const owner = `rule ${nameOf(rule) ? `"${nameOf(rule)}"` : `#${i + 1}`}`;
+      check(['rules', i, 'mentions'], owner);
+      check(['rules', i, 'escalation', 'chain'], owner);
+    });
+  }
   return problems;
 }

@@ -16,14 +16,26 @@ export {
   type ParseResult,
   parseMatchers,
 } from './matcher';
+export {
+  handoffAt,
+  type OnCall,
+  type OnCallShift,
+  onCallNow,
+  onCallUser,
+  rotationOf,
+  shiftAt,
+} from './oncall';
 export { type AlertHistory, downgrade, priorityFor, type RoutableAlert, routeAlert } from './route';
 export {
   type Boost,
   BUILTIN_DEFAULTS,
   type CompiledRule,
+  type EscalationPolicy,
   formatProblem,
   type LabelWeights,
   type Maintenance,
+  type Rotation,
+  type RotationOverride,
   type RoutingDefaults,
   type RuleProblem,
   type RuleSet,

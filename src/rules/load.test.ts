@@ -170,6 +170,7 @@ describe('the shipped rules/ directory', () => {
     expect(rules.files.map((f) => f.replace(`${shipped}/`, ''))).toEqual([
       '00-defaults.yml',
       '50-example.yml',
+      '60-oncall.yml',
       '80-rollback.yml',
     ]);
     expect(rules.targets.map((t) => t.name)).toEqual(['example-webhook']);

@@ -55,7 +55,7 @@ describe('every kind of invalid file is reported at file:line:column', () => {
     [
       'unknown field',
       'version: 1\nrules:\n  - name: a\n    wieght: 3\n',
-      '10-x.yml:4:5: rule "a": unknown field "wieght" (did you mean "weight"?); allowed: name, match, weight, multiply, when, boost, channel, mentions, notify, rollup, rollback_target, continue',
+      '10-x.yml:4:5: rule "a": unknown field "wieght" (did you mean "weight"?); allowed: name, match, weight, multiply, when, boost, channel, mentions, notify, rollup, rollback_target, continue, team, escalation',
     ],
     [
       'unknown top-level field',
@@ -119,7 +119,7 @@ describe('every kind of invalid file is reported at file:line:column', () => {
 
   test('an unknown field far from any known one gets no suggestion', () => {
     expect(problems('version: 1\nrules:\n  - name: a\n    colour: red\n')).toEqual([
-      '10-x.yml:4:5: rule "a": unknown field "colour"; allowed: name, match, weight, multiply, when, boost, channel, mentions, notify, rollup, rollback_target, continue',
+      '10-x.yml:4:5: rule "a": unknown field "colour"; allowed: name, match, weight, multiply, when, boost, channel, mentions, notify, rollup, rollback_target, continue, team, escalation',
     ]);
   });
 

@@ -72,6 +72,7 @@ const ENTRY_KINDS: Record<string, string> = {
   maintenance: 'maintenance',
   targets: 'target',
   roles: 'role',
+  rotations: 'rotation',
   tests: 'test',
 };
 
@@ -79,7 +80,7 @@ const ENTRY_KINDS: Record<string, string> = {
 export function entryPrefix(value: unknown, path: Path): { prefix: string; rest: Path } {
   const kind = ENTRY_KINDS[String(path[0])];
   if (!kind || typeof path[1] !== 'number') return { prefix: '', rest: path };
-  const name = valueAt(value, [path[0]!, path[1], 'name']);
+  const name = valueAt(value, [path[0]!, path[1], path[0] === 'rotations' ? 'team' : 'name']);
   const label = typeof name === 'string' && name.trim() !== '' ? `"${name.trim()}"` : `#${path[1] + 1}`;
   return { prefix: `${kind} ${label}: `, rest: path.slice(2) };
 }
@@ -170,6 +171,7 @@ export function issueToProblems(
         .map((errs) => errs.find((e) => e.code === 'invalid_type' && e.path.length === 0))
         .map((e) => (e?.code === 'invalid_type' ? (EXPECTED[e.expected] ?? e.expected) : undefined));
       if (expected.every((e) => e !== undefined)) {
+        if (found === undefined) return at(`missing required field "${field}" (${expected.join(' or ')})`);
         return at(`${subject}must be ${expected.join(' or ')}, not ${describeValue(found)}`);
       }
       return at(`${subject}is invalid: ${issue.message}`);

@@ -104,7 +104,7 @@ describe('reload() (what SIGHUP calls)', () => {
     expect(await r.reload('SIGHUP')).toBe(false);
     expect(r.current()).toBe(before);
     const problems = [
-      `${join(dir, '10-a.yml')}:4:5: rule "a": unknown field "wieght" (did you mean "weight"?); allowed: name, match, weight, multiply, when, boost, channel, mentions, notify, rollup, rollback_target, continue`,
+      `${join(dir, '10-a.yml')}:4:5: rule "a": unknown field "wieght" (did you mean "weight"?); allowed: name, match, weight, multiply, when, boost, channel, mentions, notify, rollup, rollback_target, continue, team, escalation`,
       `${join(dir, '20-b.yml')}:1:10: unsupported version 7; supported versions: 1`,
     ];
     expect(audit).toEqual([

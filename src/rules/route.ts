@@ -16,6 +16,7 @@
  */
 import { PRIORITIES, type Priority, type Routing } from '../domain/alert';
 import { labelValue, matchesAll } from './matcher';
+import { onCallUser, rotationOf } from './oncall';
 import { inWindow } from './time';
 import type { CompiledRule, Maintenance, RuleSet, Thresholds } from './types';
 
@@ -65,6 +66,7 @@ export function routeAlert(rules: RuleSet, alert: RoutableAlert, at?: Date, hist
   let rollup = true;
   let ruleTarget: CompiledRule | undefined;
   let ruleMentions: string[] | undefined;
+  let team: string | undefined;
   const list = rules.rules;
   for (let i = 0; i < list.length; i++) {
     const rule = list[i]!;
@@ -91,6 +93,7 @@ export function routeAlert(rules: RuleSet, alert: RoutableAlert, at?: Date, hist
     notify ??= rule.notify;
     if (rule.rollup === 'never') rollup = false;
     if (!ruleTarget && rule.rollbackTarget !== undefined) ruleTarget = rule;
+    team ??= rule.team;
     if (rule.mentions.length > 0) {
       ruleMentions ??= [];
       for (const m of rule.mentions) ruleMentions.push(m);
@@ -114,10 +117,17 @@ export function routeAlert(rules: RuleSet, alert: RoutableAlert, at?: Date, hist
     held = effect.held;
   }
   notify = held ? false : (notify ?? defaults.notify[priority]);
+  team ??= labelValue(labels, 'team') || undefined;
   let mentions: string[] = [];
   if (notify) {
     const base = defaults.mentions[priority];
     mentions = ruleMentions ? [...new Set([...base, ...ruleMentions])] : [...base];
+    if (priority === 'P1' && team !== undefined && rotationOf(rules.rotations, team))
+      mentions.push(`oncall:${team}`);
+    if (mentions.some(isOnCall)) {
+      const at = new Date(now());
+      mentions = onCallMentions(rules, mentions, at, explain);
+    }
   }
   const rollbackTarget = rollbackTargetOf(rules, alert, ruleTarget, explain);
   return {
@@ -129,8 +139,27 @@ export function routeAlert(rules: RuleSet, alert: RoutableAlert, at?: Date, hist
     ...(rollup ? {} : { rollup: false }),
     matched,
     rollbackTarget,
+    ...(team === undefined ? {} : { team }),
     explain,
   };
+}
+
+const isOnCall = (m: string) => m.startsWith('oncall:');
+
+/** `oncall:<team>` -> the person on call at `at` ("<@U…>"), dropped when nobody is; no duplicates. */
+function onCallMentions(rules: RuleSet, mentions: string[], at: Date, explain: string[]): string[] {
+  const out = new Set<string>();
+  for (const m of mentions) {
+    if (!isOnCall(m)) {
+      out.add(m);
+      continue;
+    }
+    const team = m.slice('oncall:'.length);
+    const user = onCallUser(rules.rotations, team, at);
+    if (user !== undefined) out.add(`<@${user}>`);
+    else explain.push(`on-call of ${team}: nobody on call`);
+  }
+  return [...out];
 }
 
 /** score >= P1 threshold -> P1, >= P2 -> P2, >= P3 -> P3, anything lower -> P4. */

@@ -21,7 +21,7 @@ export const MAX_WEIGHT = 1_000_000;
 export const MAX_MULTIPLY = 100;
 
 /** A string converted by `convert`, which returns the value (never a string) or an error message. */
-function converted<T>(convert: (s: string) => T | string) {
+export function converted<T>(convert: (s: string) => T | string) {
   return z.string().transform((s, ctx): T => {
     const out = convert(s);
     if (typeof out === 'string') {
@@ -66,7 +66,7 @@ export const duration = z.union([z.string(), z.number()]).transform((v, ctx) => 
 export const timestamp = converted(parseTimestamp);
 
 const daySpec = converted(parseDaySpec);
-const timeZone = z.string().transform((tz, ctx) => {
+export const timeZone = z.string().transform((tz, ctx) => {
   const canonical = canonicalTimeZone(tz);
   if (canonical !== undefined) return canonical;
   ctx.addIssue({

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { RoleSchema, TargetSchema } from '../rollback/config-schema';
 import { LABEL_NAME } from './matcher';
+import { escalationSchema, rotationSchema, teamName } from './rotation-schema';
 import {
   channel,
   duration,
@@ -70,6 +71,7 @@ const defaults = z.strictObject({
       quiet: duration.optional(),
     })
     .optional(),
+  escalation: perPriority(escalationSchema).optional(),
 });
 
 const when = z
@@ -111,6 +113,8 @@ const rule = z.strictObject({
   rollup: z.enum(['never', 'auto']).optional(),
   rollback_target: name.optional(),
   continue: z.boolean().optional(),
+  team: teamName.optional(),
+  escalation: escalationSchema.optional(),
 });
 
 const maintenance = z
@@ -151,6 +155,7 @@ export const fileSchemaV1 = z.strictObject({
   maintenance: z.array(maintenance).nullish(),
   targets: z.array(TargetSchema).nullish(),
   roles: z.array(RoleSchema).nullish(),
+  rotations: z.array(rotationSchema).nullish(),
 });
 
 export type FileV1 = z.output<typeof fileSchemaV1>;

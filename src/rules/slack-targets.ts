@@ -9,6 +9,9 @@ export function checkChannel(channel: string): string | undefined {
   return `channel "${channel}" must be a channel name starting with "#" (lowercase letters, digits, "-" and "_", e.g. "#alerts") or a channel id (e.g. "C0123ABCD")`;
 }
 
+/** `oncall:<team>`: whoever is on call for the team when the alert is routed (rules/oncall.ts). */
+export const ONCALL = /^oncall:[a-z0-9][a-z0-9_-]{0,62}$/;
+
 const SLACK_FORMS = [/^<@[UW][A-Z0-9]+>$/, /^<!subteam\^S[A-Z0-9]+(?:\|[^>]*)?>$/, /^<!(?:here|channel)>$/];
 
 /**
@@ -21,9 +24,10 @@ export function normaliseMention(m: string): string | undefined {
   if (/^[UW][A-Z0-9]{2,}$/.test(m)) return `<@${m}>`;
   if (/^S[A-Z0-9]{2,}$/.test(m)) return `<!subteam^${m}>`;
   if (m === '@here' || m === '@channel') return `<!${m.slice(1)}>`;
+  if (ONCALL.test(m)) return m;
   return undefined;
 }
 
 export function mentionProblem(m: string): string {
-  return `mention "${m}" must be a Slack user id ("U0123ABCD"), a user group id ("S0123ABCD"), "@here" or "@channel"`;
+  return `mention "${m}" must be a Slack user id ("U0123ABCD"), a user group id ("S0123ABCD"), "@here", "@channel" or "oncall:<team>" (a team under "rotations:")`;
 }

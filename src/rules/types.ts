@@ -45,6 +45,51 @@ export interface RoutingDefaults {
   labelWeights: readonly LabelWeights[];
   /** When a channel's new lower-priority groups are folded into one storm roll-up message. */
   rollup: Readonly<{ afterMs: number; quietMs: number }>;
+  /** Escalation per priority (`defaults.escalation`); absent: that priority never escalates. */
+  escalation: Readonly<Partial<Record<Priority, EscalationPolicy>>>;
+}
+
+/**
+ * What happens to a group nobody acknowledges: after `afterMs` a reply in its thread pings chain[0], after
+ * another `afterMs` chain[1], and so on (one step per deadline, at least one re-announcement). An acknowledged
+ * group still firing `remindAfterMs` after the acknowledgement gets a reminder (and again every `remindAfterMs`).
+ */
+export interface EscalationPolicy {
+  afterMs: number | undefined;
+  /** Mention strings ("<@U…>", "<!subteam^S…>", "<!here>", "oncall:<team>") or "oncall": the routed team's. */
+  chain: readonly string[];
+  remindAfterMs: number | undefined;
+}
+
+/** An override of a rotation: `user` is on call from `start` (inclusive) to `end` (exclusive), epoch ms. */
+export interface RotationOverride {
+  user: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * One team's on-call rotation: members take turns of `lengthMs`, handing off at `handoff` on the local wall
+ * clock of `timeZone`. Lengths of whole days count local calendar days, so a hand-off stays at 09:00 across
+ * daylight-saving changes (that shift is then 23 or 25 hours long); other lengths (12h) count elapsed time.
+ */
+export interface Rotation {
+  team: string;
+  /** Slack user ids, in turn order. */
+  members: readonly string[];
+  lengthMs: number;
+  /** lengthMs in days when it is a whole number of days, else undefined. */
+  lengthDays: number | undefined;
+  /** Minutes after local midnight. */
+  handoff: number;
+  timeZone: string;
+  /** Days since 1970-01-01 of the local date the first shift starts. */
+  startDay: number;
+  /** Later entries win where they overlap. */
+  overrides: readonly RotationOverride[];
+  /** "weekly, hand-off mon 09:00 Europe/Berlin". */
+  label: string;
+  source: SourcePosition;
 }
 
 /** Where something was written, so tools such as `mogo rules test` can point back at it. */
@@ -110,6 +155,10 @@ export interface CompiledRule {
   rollbackTarget: string | undefined;
   /** false: stop evaluating further rules once this one applies. */
   continue: boolean;
+  /** The team this rule routes to (whose on-call P1s mention and escalation pings). */
+  team: string | undefined;
+  /** Replaces defaults.escalation for the groups this rule (first of those that set one) applies to. */
+  escalation: EscalationPolicy | undefined;
   source: SourcePosition;
 }
 
@@ -147,6 +196,8 @@ export interface RuleSet {
   targets: readonly RollbackTargetConfig[];
   /** Roles (`roles:` of every file), names unique across files, in load order. */
   roles: readonly RoleConfig[];
+  /** On-call rotations (`rotations:` of every file), one per team across files, in load order. */
+  rotations: readonly Rotation[];
 }
 
 export const BUILTIN_DEFAULTS: RoutingDefaults = Object.freeze({
@@ -157,4 +208,5 @@ export const BUILTIN_DEFAULTS: RoutingDefaults = Object.freeze({
   notify: Object.freeze({ P1: true, P2: true, P3: true, P4: false }),
   labelWeights: Object.freeze([]),
   rollup: Object.freeze({ afterMs: 3_000, quietMs: 120_000 }),
+  escalation: Object.freeze({}),
 });
