@@ -9,6 +9,7 @@ export type * from './chat';
 export type * from './clock';
 export type * from './digest-store';
 export type * from './directory';
+export type * from './incident-store';
 export type * from './notifier';
 export type * from './outbox';
 export type * from './placements';

@@ -1,7 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import type Redis from 'ioredis';
 import type { Logger } from '../logger';
-import type { AlertStore, DigestStore, Outbox, Placements, RateBudget, RollbackStore } from '../ports';
+import type {
+  AlertStore,
+  DigestStore,
+  IncidentStore,
+  Outbox,
+  Placements,
+  RateBudget,
+  RollbackStore,
+} from '../ports';
 import type { SeenRequests } from '../ports/seen-requests';
 import type { Db } from './db';
 import { createPgliteDb } from './embedded/pglite-db';
@@ -15,6 +23,7 @@ import { createRedisSeenRequests } from './redis/redis-seen-requests';
 import { createSqlAlertStore } from './sql-alert-store';
 import { createSqlAuditLog, type SqlAuditLog } from './sql-audit-log';
 import { createSqlDigestStore } from './sql-digest-store';
+import { createSqlIncidentStore } from './sql-incident-store';
 import { createSqlStateReadings, type StateReadings } from './sql-metric-sources';
 import { createSqlOutbox } from './sql-outbox';
 import { createSqlPlacements } from './sql-placements';
@@ -41,6 +50,7 @@ export interface Storage {
   audit: SqlAuditLog;
   rollbacks: RollbackStore;
   digests: DigestStore;
+  incidents: IncidentStore;
   /** Slack's call budget, shared by every replica through Redis. */
   budget: RateBudget;
   /** Signed Slack requests already handled: shared in Redis when configured, so a replay fails on any replica. */
@@ -124,6 +134,7 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
       audit,
       rollbacks: createSqlRollbackStore(db),
       digests: createSqlDigestStore(db),
+      incidents: createSqlIncidentStore(db),
       budget: redis
         ? createRedisRateBudget(redis, { prefix: `${opts.redisPrefix ?? 'mogo:'}budget:` })
         : createMemoryRateBudget(),

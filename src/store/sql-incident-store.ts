@@ -1,0 +1,392 @@
+import { type Incident, LEAD_ROLE, type TimelineEntry } from '../domain/incident';
+import type { Clock, IncidentChange, IncidentStore, NewIncident, SetupStep } from '../ports';
+import type { Db, Queryable } from './db';
+import { appendAuditRows } from './sql-audit-log';
+
+/** `now` for every statement: the injected clock when given (tests), else the database's clock ($1 null). */
+const NOW = 'coalesce($1::timestamptz, now())';
+const LOCK_NAMESPACE = 0x6d6f676f;
+
+const SELECT_INCIDENT = `SELECT i.*,
+    coalesce((SELECT jsonb_object_agg(r.role, r.user_id) FROM incident_roles r WHERE r.incident_id = i.id),
+      '{}'::jsonb) AS roles,
+    coalesce((SELECT jsonb_agg(g.group_id ORDER BY g.linked_at, g.group_id) FROM incident_groups g
+      WHERE g.incident_id = i.id), '[]'::jsonb) AS group_ids
+  FROM incidents i`;
+
+type Time = Date | string;
+interface Row {
+  id: string;
+  number: number;
+  title: string;
+  severity: Incident['severity'];
+  status: Incident['status'];
+  mode: Incident['mode'];
+  channel_id: string | null;
+  channel_name: string | null;
+  thread_ts: string | null;
+  summary_ts: string | null;
+  announce_channel: string | null;
+  announce_ts: string | null;
+  declared_by: string;
+  declared_at: Time;
+  mitigated_at: Time | null;
+  resolved_at: Time | null;
+  closed_at: Time | null;
+  archived_at: Time | null;
+  last_update_at: Time;
+  version: number;
+  roles: Record<string, string> | string;
+  group_ids: string[] | string;
+}
+
+const date = (v: Time): Date => (v instanceof Date ? v : new Date(v));
+const maybe = (v: Time | null): Date | null => (v === null ? null : date(v));
+const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+function toIncident(r: Row): Incident {
+  return {
+    id: r.id,
+    number: Number(r.number),
+    title: r.title,
+    severity: r.severity,
+    status: r.status,
+    mode: r.mode,
+    channelId: r.channel_id,
+    channelName: r.channel_name,
+    threadTs: r.thread_ts,
+    roles: json(r.roles),
+    declaredBy: r.declared_by,
+    declaredAt: date(r.declared_at),
+    mitigatedAt: maybe(r.mitigated_at),
+    resolvedAt: maybe(r.resolved_at),
+    closedAt: maybe(r.closed_at),
+    archivedAt: maybe(r.archived_at),
+    summaryTs: r.summary_ts,
+    announcement:
+      r.announce_channel && r.announce_ts ? { channel: r.announce_channel, ts: r.announce_ts } : null,
+    groupIds: json(r.group_ids),
+    version: r.version,
+  };
+}
+
+async function insertTimeline(q: Queryable, id: string, entries: readonly TimelineEntry[]): Promise<number> {
+  if (entries.length === 0) return 0;
+  const rows = entries.map((e) => ({ ...e, at: e.at.toISOString() }));
+  const { rows: added } = await q.query(
+    `INSERT INTO incident_timeline (incident_id, kind, at, author, text, source_ref)
+     SELECT $1, e->>'kind', (e->>'at')::timestamptz, e->>'author', e->>'text', e->>'sourceRef'
+     FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY t.n
+     ON CONFLICT (incident_id, source_ref) DO NOTHING RETURNING id`,
+    [id, JSON.stringify(rows)],
+  );
+  return added.length;
+}
+
+/**
+ * IncidentStore on plain SQL, identical on PostgreSQL and PGlite. Declaring takes a transaction-scoped
+ * advisory lock per alert group, so two declarations from the same alerts (a double click, two replicas)
+ * create one incident. Set-up steps are leased with FOR UPDATE SKIP LOCKED, one step of an incident at a time.
+ */
+export function createSqlIncidentStore(db: Db, clock?: Clock): IncidentStore {
+  const now = (): string | null => clock?.now().toISOString() ?? null;
+  const one = async (where: string, params: unknown[], q: Queryable = db) => {
+    const { rows } = await q.query<Row>(`${SELECT_INCIDENT} ${where}`, params);
+    return rows[0] ? toIncident(rows[0]) : null;
+  };
+  const byId = (id: string, q: Queryable = db) => one('WHERE i.id = $1', [id], q);
+
+  async function apply(q: Queryable, current: Incident, change: IncidentChange): Promise<void> {
+    const p = change.patch;
+    await q.query(
+      `UPDATE incidents SET
+         title = coalesce($3, title),
+         severity = coalesce($4, severity),
+         status = coalesce($5, status),
+         channel_id = coalesce($6, channel_id),
+         channel_name = coalesce($7, channel_name),
+         summary_ts = coalesce($8, summary_ts),
+         announce_channel = coalesce($9, announce_channel),
+         announce_ts = coalesce($10, announce_ts),
+         archived_at = coalesce($11::timestamptz, archived_at),
+         mitigated_at = CASE WHEN mitigated_at IS NULL AND $5 IN ('monitoring', 'resolved') THEN ${NOW}
+           ELSE mitigated_at END,
+         resolved_at = CASE WHEN $5 = 'resolved' THEN ${NOW}
+           WHEN $5 IN ('investigating', 'identified', 'monitoring') THEN NULL ELSE resolved_at END,
+         closed_at = CASE WHEN $5 = 'closed' THEN ${NOW} ELSE closed_at END,
+         last_update_at = CASE WHEN $12 THEN ${NOW} ELSE last_update_at END,
+         version = version + 1
+       WHERE id = $2`,
+      [
+        now(),
+        current.id,
+        p.title ?? null,
+        p.severity ?? null,
+        p.status ?? null,
+        p.channelId ?? null,
+        p.channelName ?? null,
+        p.summaryTs ?? null,
+        p.announcement?.channel ?? null,
+        p.announcement?.ts ?? null,
+        p.archivedAt?.toISOString() ?? null,
+        p.updated === true,
+      ],
+    );
+    for (const [role, user] of Object.entries(p.roles ?? {})) {
+      if (user === null)
+        await q.query('DELETE FROM incident_roles WHERE incident_id = $1 AND role = $2', [current.id, role]);
+      else
+        await q.query(
+          `INSERT INTO incident_roles (incident_id, role, user_id, assigned_at) VALUES ($2, $3, $4, ${NOW})
+           ON CONFLICT (incident_id, role) DO UPDATE SET user_id = $4, assigned_at = ${NOW}`,
+          [now(), current.id, role, user],
+        );
+    }
+    await insertTimeline(q, current.id, change.timeline ?? []);
+    await appendAuditRows(q, change.audit ?? []);
+  }
+
+  async function openLinks(q: Queryable, groupIds: readonly string[]) {
+    const { rows } = await q.query<{ group_id: string; incident_id: string }>(
+      `SELECT g.group_id, g.incident_id FROM incident_groups g JOIN incidents i ON i.id = g.incident_id
+       WHERE g.group_id = ANY($1::text[]) AND i.closed_at IS NULL ORDER BY g.linked_at, g.group_id`,
+      [groupIds],
+    );
+    return rows;
+  }
+
+  async function lockGroups(q: Queryable, groupIds: readonly string[]) {
+    for (const g of [...new Set(groupIds)].sort())
+      await q.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        LOCK_NAMESPACE,
+        `incident-group:${g}`,
+      ]);
+  }
+
+  async function link(q: Queryable, id: string, groupIds: readonly string[], by: string): Promise<string[]> {
+    await lockGroups(q, groupIds);
+    const taken = new Set((await openLinks(q, groupIds)).map((r) => r.group_id));
+    const fresh = [...new Set(groupIds)].filter((g) => !taken.has(g));
+    for (const g of fresh)
+      await q.query(
+        `INSERT INTO incident_groups (incident_id, group_id, linked_by, linked_at) VALUES ($2, $3, $4, ${NOW})`,
+        [now(), id, g, by],
+      );
+    return fresh;
+  }
+
+  return {
+    async declare(n: NewIncident, audit) {
+      return db.tx(async (q) => {
+        await lockGroups(q, n.groupIds);
+        const linked = await openLinks(q, n.groupIds);
+        const taken = new Set(linked.map((r) => r.group_id));
+        if (n.groupIds.length > 0 && n.groupIds.every((g) => taken.has(g))) {
+          const existing = await byId(linked[0]!.incident_id, q);
+          if (existing) return { kind: 'exists' as const, incident: existing };
+        }
+        await q.query(
+          `INSERT INTO incidents (id, number, title, severity, status, mode, private, channel_id, thread_ts,
+             declared_by, declared_at, last_update_at)
+           VALUES ($2, nextval('incident_number_seq'), $3, $4, 'investigating', $5, $6, $7, $8, $9, ${NOW}, ${NOW})`,
+          [
+            now(),
+            n.id,
+            n.title,
+            n.severity,
+            n.mode,
+            n.private,
+            n.thread?.channel ?? null,
+            n.thread?.ts ?? null,
+            n.declaredBy,
+          ],
+        );
+        await q.query(
+          `INSERT INTO incident_roles (incident_id, role, user_id, assigned_at) VALUES ($2, $3, $4, ${NOW})`,
+          [now(), n.id, LEAD_ROLE, n.lead],
+        );
+        await link(q, n.id, n.groupIds, n.declaredBy);
+        const at = clock?.now() ?? new Date();
+        await insertTimeline(q, n.id, [
+          {
+            kind: 'declared',
+            at,
+            author: n.declaredBy,
+            text: `${n.severity} declared: ${n.title}`,
+            sourceRef: null,
+          },
+        ]);
+        for (const [seq, step] of n.steps.entries())
+          await q.query(
+            `INSERT INTO incident_steps (incident_id, step, seq, due_at) VALUES ($2, $3, $4, ${NOW})`,
+            [now(), n.id, step, seq],
+          );
+        const incident = (await byId(n.id, q))!;
+        await appendAuditRows(
+          q,
+          audit.map((a) => ({ ...a, details: { ...a.details, number: incident.number } })),
+        );
+        return { kind: 'declared' as const, incident, alreadyLinked: [...taken] };
+      });
+    },
+
+    get: (id) => byId(id),
+    getByNumber: (number) => one('WHERE i.number = $1', [number]),
+    findByChannel: (channel, threadTs) =>
+      one(`WHERE i.channel_id = $1 AND coalesce(i.thread_ts, '') = $2`, [channel, threadTs ?? '']),
+    async findOpenByGroup(groupId) {
+      const [row] = await openLinks(db, [groupId]);
+      return row ? byId(row.incident_id) : null;
+    },
+
+    async listOpen() {
+      const { rows } = await db.query<Row>(`${SELECT_INCIDENT} WHERE i.closed_at IS NULL ORDER BY i.number`);
+      return rows.map((r) => ({ incident: toIncident(r), lastUpdateAt: date(r.last_update_at) }));
+    },
+
+    update(id, decide) {
+      return db.tx(async (q) => {
+        await q.query('SELECT 1 FROM incidents WHERE id = $1 FOR UPDATE', [id]);
+        const current = await byId(id, q);
+        if (!current) return null;
+        const change = decide(current);
+        if (!change) return { incident: current, changed: false };
+        await apply(q, current, change);
+        return { incident: (await byId(id, q))!, changed: true };
+      });
+    },
+
+    linkGroups: (id, groupIds, by) => db.tx((q) => link(q, id, groupIds, by)),
+
+    async addTimeline(id, entries, opts = {}) {
+      return db.tx(async (q) => {
+        const added = await insertTimeline(q, id, entries);
+        if (added > 0 && opts.updated)
+          await q.query(`UPDATE incidents SET last_update_at = ${NOW} WHERE id = $2`, [now(), id]);
+        return added;
+      });
+    },
+
+    async timeline(id) {
+      const { rows } = await db.query<{
+        kind: TimelineEntry['kind'];
+        at: Time;
+        author: string | null;
+        text: string;
+        source_ref: string | null;
+      }>(
+        'SELECT kind, at, author, text, source_ref FROM incident_timeline WHERE incident_id = $1 ORDER BY at, id',
+        [id],
+      );
+      return rows.map((r) => ({
+        kind: r.kind,
+        at: date(r.at),
+        author: r.author,
+        text: r.text,
+        sourceRef: r.source_ref,
+      }));
+    },
+
+    async addFollowUp(id, f) {
+      await db.query(
+        'INSERT INTO incident_followups (incident_id, text, author, at) VALUES ($1, $2, $3, $4)',
+        [id, f.text, f.author, f.at.toISOString()],
+      );
+    },
+
+    async followUps(id) {
+      const { rows } = await db.query<{ text: string; author: string; at: Time }>(
+        'SELECT text, author, at FROM incident_followups WHERE incident_id = $1 ORDER BY at, id',
+        [id],
+      );
+      return rows.map((r) => ({ text: r.text, author: r.author, at: date(r.at) }));
+    },
+
+    async markReminded(id, at) {
+      await db.query('UPDATE incidents SET last_update_at = greatest(last_update_at, $2) WHERE id = $1', [
+        id,
+        at.toISOString(),
+      ]);
+    },
+
+    async scheduleSteps(id, steps) {
+      for (const s of steps)
+        await db.query(
+          `INSERT INTO incident_steps (incident_id, step, seq, due_at) VALUES ($2, $3, $4, coalesce($5::timestamptz, ${NOW}))
+           ON CONFLICT (incident_id, step) DO UPDATE SET done_at = NULL, attempts = 0, last_error = NULL,
+             due_at = excluded.due_at`,
+          [now(), id, s.step, s.seq, s.dueAt?.toISOString() ?? null],
+        );
+    },
+
+    async takeStep(leaseMs) {
+      const { rows } = await db.query<{
+        incident_id: string;
+        step: string;
+        attempts: number;
+        result: unknown;
+      }>(
+        `UPDATE incident_steps s SET leased_until = ${NOW} + $2::float8 * interval '1 millisecond',
+           attempts = s.attempts + 1
+         WHERE (s.incident_id, s.step) = (
+           SELECT c.incident_id, c.step FROM incident_steps c
+           WHERE c.done_at IS NULL AND c.due_at <= ${NOW} AND (c.leased_until IS NULL OR c.leased_until <= ${NOW})
+             AND NOT EXISTS (SELECT 1 FROM incident_steps e WHERE e.incident_id = c.incident_id
+               AND e.seq < c.seq AND e.done_at IS NULL)
+           ORDER BY c.due_at, c.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+         RETURNING s.incident_id, s.step, s.attempts, s.result`,
+        [now(), leaseMs],
+      );
+      const r = rows[0];
+      return r
+        ? {
+            incidentId: r.incident_id,
+            step: r.step,
+            attempts: r.attempts,
+            result: json(r.result as Record<string, unknown>),
+          }
+        : null;
+    },
+
+    async recordStep(step, result) {
+      await db.query(
+        'UPDATE incident_steps SET result = result || $3::jsonb WHERE incident_id = $1 AND step = $2',
+        [step.incidentId, step.step, JSON.stringify(result)],
+      );
+    },
+
+    completeStep(step: SetupStep, result, change) {
+      return db.tx(async (q) => {
+        const { rows } = await q.query(
+          `UPDATE incident_steps SET done_at = ${NOW}, leased_until = NULL, result = result || $4::jsonb,
+             last_error = NULL
+           WHERE incident_id = $2 AND step = $3 AND done_at IS NULL RETURNING step`,
+          [now(), step.incidentId, step.step, JSON.stringify(result)],
+        );
+        if (rows.length === 0) return false;
+        if (change) {
+          const current = await byId(step.incidentId, q);
+          if (current) await apply(q, current, change);
+        }
+        return true;
+      });
+    },
+
+    async postponeStep(step, delayMs, error) {
+      await db.query(
+        `UPDATE incident_steps SET leased_until = NULL, last_error = $5,
+           due_at = ${NOW} + $4::float8 * interval '1 millisecond'
+         WHERE incident_id = $2 AND step = $3 AND done_at IS NULL`,
+        [now(), step.incidentId, step.step, delayMs, error.slice(0, 500)],
+      );
+    },
+
+    async pendingSteps(id) {
+      const { rows } = await db.query<{ step: string }>(
+        'SELECT step FROM incident_steps WHERE incident_id = $1 AND done_at IS NULL ORDER BY seq',
+        [id],
+      );
+      return rows.map((r) => r.step);
+    },
+  };
+}
