@@ -7,7 +7,6 @@ import { createRuntime, type DeployerDeps } from './runtime';
 import { createWebhookDeployer } from './webhook';
 
 export type { DeployerDeps } from './runtime';
-export { signWebhook, verifyWebhook, webhookKey } from './webhook-signature';
 
 /**
  * The Deployer for one rollback target. Creating it is cheap and never calls out or reads secrets: those

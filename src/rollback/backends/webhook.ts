@@ -2,7 +2,7 @@ import { AppError } from '../../errors';
 import type { Deployer, RollbackContext, RollbackResult } from '../deployer';
 import { backendMessage, createHttp, type HttpRequest, type HttpResponse } from './http';
 import { type Runtime, truncate } from './runtime';
-import { signWebhook, webhookKey } from './webhook-signature';
+import { createWebhookSigner, webhookKey } from './webhook-signature';
 
 type WebhookTarget = Extract<RollbackContext['target'], { backend: 'webhook' }>;
 
@@ -34,7 +34,7 @@ export function createWebhookDeployer(target: WebhookTarget, rt: Runtime): Deplo
       return { summary: `POST to ${host}` };
     },
     async rollback(ctx, progress): Promise<RollbackResult> {
-      const key = keyFor(rt, settings.secret_env);
+      const sign = createWebhookSigner(keyFor(rt, settings.secret_env));
       const requestedAt = new Date(rt.now()).toISOString();
       const body = JSON.stringify({
         type: 'mogo.rollback',
@@ -57,7 +57,7 @@ export function createWebhookDeployer(target: WebhookTarget, rt: Runtime): Deplo
             'Content-Type': 'application/json',
             'webhook-id': ctx.requestId,
             'webhook-timestamp': String(timestamp),
-            'webhook-signature': signWebhook(key, ctx.requestId, timestamp, body),
+            'webhook-signature': sign(ctx.requestId, timestamp, body),
             'Idempotency-Key': ctx.requestId,
           },
           what: 'endpoint at this URL',
