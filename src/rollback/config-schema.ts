@@ -32,22 +32,42 @@ const ArgoCdSettings = z.strictObject({
   insecure: z.boolean().default(false),
 });
 
-const KubernetesSettings = z.strictObject({
-  kind: z.enum(['Deployment', 'Rollout']).default('Deployment'),
-  namespace: z.string().min(1),
-  name: z.string().min(1),
-  /** Absent: in-cluster service-account credentials. */
-  api_url: z.url().optional(),
-  token_env: envVarName.optional(),
-  /** PEM file of the CA that signed the API server's certificate (in-cluster: the service account's ca.crt). */
-  ca_file: z.string().min(1).optional(),
-  insecure: z.boolean().default(false),
-  /**
-   * Rollout only. "abort" stops an update in progress (back to the stable ReplicaSet); "undo" restores the
-   * previous revision's template; "auto" aborts while an update is in progress and undoes otherwise.
-   */
-  rollout_action: z.enum(['auto', 'abort', 'undo']).default('auto'),
-});
+const KubernetesSettings = z
+  .strictObject({
+    kind: z.enum(['Deployment', 'Rollout']).default('Deployment'),
+    namespace: z.string().min(1),
+    name: z.string().min(1),
+    /**
+     * A kubeconfig file, as kubectl reads it (exec plugins, OIDC, client certificates); "~/" is the home
+     * directory. With only `context` set: $KUBECONFIG, else ~/.kube/config.
+     */
+    kubeconfig: z.string().min(1).optional(),
+    /** A context of that kubeconfig; absent: its current-context. */
+    context: z.string().min(1).optional(),
+    /** Absent, and no kubeconfig or context: in-cluster service-account credentials. */
+    api_url: z.url().optional(),
+    token_env: envVarName.optional(),
+    /** PEM file of the CA that signed the API server's certificate (in-cluster: the service account's ca.crt). */
+    ca_file: z.string().min(1).optional(),
+    insecure: z.boolean().default(false),
+    /**
+     * Rollout only. "abort" stops an update in progress (back to the stable ReplicaSet); "undo" restores the
+     * previous revision's template; "auto" aborts while an update is in progress and undoes otherwise.
+     */
+    rollout_action: z.enum(['auto', 'abort', 'undo']).default('auto'),
+  })
+  .superRefine((k, ctx) => {
+    if (k.kubeconfig === undefined && k.context === undefined) return;
+    // a kubeconfig carries its own server, credentials and CA: a second source would be ambiguous
+    for (const key of ['api_url', 'token_env', 'ca_file', 'insecure'] as const) {
+      if (k[key] === undefined || k[key] === false) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `${key} cannot be combined with kubeconfig/context: the kubeconfig says how to reach the cluster (set ${key} there, or drop kubeconfig and context)`,
+      });
+    }
+  });
 
 const WebhookSettings = z.strictObject({
   url: z.url(),

@@ -9,6 +9,20 @@ import { context, expectNoSecret, failureOf, target, testDeps } from './harness'
 
 const SA_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.service-account-token-1';
 const TLS = { key: FAKE_KUBERNETES_TLS_KEY, cert: FAKE_KUBERNETES_TLS_CERT };
+const DATE_ONLY: Parameters<typeof jest.useFakeTimers>[0] = {
+  doNotFake: [
+    'nextTick',
+    'setImmediate',
+    'clearImmediate',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'queueMicrotask',
+    'hrtime',
+    'performance',
+  ],
+};
 
 let k: FakeKubernetes;
 let dir: string;
@@ -37,21 +51,29 @@ const envFor = (fake: FakeKubernetes): Record<string, string> => ({
 });
 
 describe('kubernetes credentials', () => {
-  it('uses the in-cluster service account over TLS, re-reading the rotated token', async () => {
+  it('uses the in-cluster service account over TLS, re-reading the rotated token after a minute as client-go does', async () => {
     k = await startFakeKubernetes({ tls: TLS });
     seedDeployment(k, { images: ['shop:1.4.0', 'shop:1.5.0'] });
     const { deployer, ctx } = inCluster(envFor(k));
+    const rotated = 'eyJhbGciOiJSUzI1NiJ9.service-account-token-2';
+    // only Date is faked: the token file's age is all that moves; sockets and timers stay real
+    jest.useFakeTimers({ ...DATE_ONLY, now: Date.now() });
 
-    await deployer.plan(ctx);
-    writeFileSync(join(dir, 'token'), 'eyJhbGciOiJSUzI1NiJ9.service-account-token-2');
-    await deployer.plan(ctx);
+    try {
+      await deployer.plan(ctx);
+      writeFileSync(join(dir, 'token'), rotated);
+      await deployer.plan(ctx);
+      jest.setSystemTime(Date.now() + 61_000);
+      await deployer.plan(ctx);
+    } finally {
+      jest.useRealTimers();
+    }
 
     expect(k.url).toMatch(/^https:/);
     expect(k.calls.map((c) => c.headers.authorization)).toEqual([
-      `Bearer ${SA_TOKEN}`,
-      `Bearer ${SA_TOKEN}`,
-      'Bearer eyJhbGciOiJSUzI1NiJ9.service-account-token-2',
-      'Bearer eyJhbGciOiJSUzI1NiJ9.service-account-token-2',
+      ...Array(4).fill(`Bearer ${SA_TOKEN}`),
+      `Bearer ${rotated}`,
+      `Bearer ${rotated}`,
     ]);
   });
 
@@ -73,7 +95,7 @@ describe('kubernetes credentials', () => {
 
     expect(err.code).toBe('ROLLBACK_CONFIG');
     expect(err.message).toBe(
-      'target "shop-api": no api_url is set and mogo is not running in a cluster (environment variable KUBERNETES_SERVICE_HOST is not set)',
+      'target "shop-api": no api_url or kubeconfig is set and mogo is not running in a cluster (environment variable KUBERNETES_SERVICE_HOST is not set)',
     );
   });
 

@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { Agent } from 'node:https';
-import { join } from 'node:path';
+import type { Agent } from 'node:https';
 import { AppError } from '../../errors';
-import type { RollbackContext } from '../deployer';
-import { createHttp, type HttpClient } from './http';
+import { createHttp, type HttpClient, type HttpRequest, type HttpResponse } from './http';
+import { type KubeConnection, type KubeSettings, openKubeConfig, requestOptions } from './kubernetes-config';
 import type { Runtime } from './runtime';
 
-type KubeTarget = Extract<RollbackContext['target'], { backend: 'kubernetes' }>;
-export type KubeSettings = KubeTarget['settings'];
+export type { KubeSettings } from './kubernetes-config';
 
 /** get / list / patch on the API server, with the token added and conflicts told apart from refusals. */
 export interface KubeApi {
@@ -18,52 +15,59 @@ export interface KubeApi {
 }
 
 /**
- * Credentials as client-go has them: an explicit `api_url` (token from `token_env`, none for a local
- * `kubectl proxy`), or in-cluster: https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT with the
- * service account's ca.crt, and its token re-read on every operation because the kubelet rotates it.
- * The connection is built on first use and kept, so a missing variable is reported at plan time.
+ * The three requests the rollback makes, on the connection KubeConfig describes (kubernetes-config.ts: a
+ * kubeconfig and context, in-cluster, or an explicit api_url), with KubeConfig's credentials on every request.
+ *
+ * Why not @kubernetes/client-node's generated AppsV1Api / CustomObjectsApi: they deserialise objects into the
+ * client's model classes and serialise them back, and a pod template restored that way loses every field the
+ * client's models do not know (a newer cluster's pod-spec fields) — the rollback must patch back exactly the
+ * JSON the ReplicaSet holds. Argo Rollouts are custom objects, raw JSON anyway. And going through http.ts
+ * keeps one error policy for every backend: failures mapped by meaning (docs/rollback-backends.md), reads
+ * retried, per-request timeouts, secrets scrubbed from messages.
+ *
+ * The connection is made on first use and kept; a failure to make it (a missing variable or file, an unknown
+ * context) is reported at plan time and tried again next time.
  */
 export function createKubeApi(settings: KubeSettings, rt: Runtime): KubeApi {
-  let http: HttpClient | undefined;
-  let tokenOf: (() => string | undefined) | undefined;
+  let connecting: Promise<{ c: KubeConnection; http: HttpClient }> | undefined;
 
-  function connect(): { http: HttpClient; token: () => string | undefined } {
-    if (http === undefined || tokenOf === undefined) {
-      const c = settings.api_url === undefined ? inCluster(settings, rt) : explicit(settings, rt);
-      http = createHttp({
-        rt,
-        label: 'the Kubernetes API',
-        baseURL: c.baseURL,
-        timeoutMs: rt.requestTimeoutMs,
-        ...(c.agent ? { httpsAgent: c.agent } : {}),
-        headers: { Accept: 'application/json' },
-      });
-      tokenOf = c.token;
-    }
-    return { http, token: tokenOf };
+  async function open(): Promise<{ c: KubeConnection; http: HttpClient }> {
+    const c = await openKubeConfig(settings, rt);
+    const { agent } = await requestOptions(c, rt);
+    const http = createHttp({
+      rt,
+      label: 'the Kubernetes API',
+      baseURL: c.server,
+      timeoutMs: rt.requestTimeoutMs,
+      ...(c.server.startsWith('https:') && agent ? { httpsAgent: agent as Agent } : {}),
+      headers: { Accept: 'application/json' },
+      ...(c.source.startsWith('context') ? { credential: `the user of ${c.source}` } : {}),
+    });
+    return { c, http };
   }
 
-  const auth = (token: () => string | undefined): Record<string, string> => {
-    const t = token();
-    return t === undefined ? {} : { Authorization: `Bearer ${t}` };
-  };
+  /** Sends one request with fresh credentials (an expired exec or OIDC token is renewed first). */
+  async function send(
+    req: HttpRequest,
+    refine?: (res: HttpResponse, message: string) => AppError | undefined,
+  ): Promise<HttpResponse> {
+    connecting ??= open().catch((e: unknown) => {
+      connecting = undefined;
+      throw e;
+    });
+    const { c, http } = await connecting;
+    const { headers } = await requestOptions(c, rt);
+    return http.call({ ...req, headers: { ...headers, ...req.headers } }, refine);
+  }
 
   return {
     async get<T>(path: string, what: string): Promise<T> {
-      const c = connect();
-      const res = await c.http.call({ method: 'GET', url: path, headers: auth(c.token), what });
+      const res = await send({ method: 'GET', url: path, what });
       return res.data as T;
     },
     async list<T>(path: string, labelSelector: string, what: string): Promise<T[]> {
-      const c = connect();
       const params = labelSelector ? { labelSelector } : undefined;
-      const res = await c.http.call({
-        method: 'GET',
-        url: path,
-        headers: auth(c.token),
-        what,
-        ...(params ? { params } : {}),
-      });
+      const res = await send({ method: 'GET', url: path, what, ...(params ? { params } : {}) });
       return ((res.data as { items?: T[] } | undefined)?.items ?? []) as T[];
     },
     async patch<T>(
@@ -73,10 +77,8 @@ export function createKubeApi(settings: KubeSettings, rt: Runtime): KubeApi {
       what: string,
       kindName: string,
     ): Promise<T> {
-      const c = connect();
-      const headers = { ...auth(c.token), 'Content-Type': contentType };
-      const res = await c.http.call(
-        { method: 'PATCH', url: path, headers, data: body, what },
+      const res = await send(
+        { method: 'PATCH', url: path, headers: { 'Content-Type': contentType }, data: body, what },
         (r, message) => {
           // a failed JSON-patch `test` is answered 422 by the API server; a validation failure says "is invalid"
           const conflict = r.status === 409 || (r.status === 422 && !/ is invalid/.test(message));
@@ -93,53 +95,4 @@ export function createKubeApi(settings: KubeSettings, rt: Runtime): KubeApi {
       return res.data as T;
     },
   };
-}
-
-interface Connection {
-  baseURL: string;
-  agent?: Agent;
-  token: () => string | undefined;
-}
-
-function explicit(s: KubeSettings, rt: Runtime): Connection {
-  const token = s.token_env === undefined ? undefined : rt.secret(s.token_env);
-  const ca = s.ca_file === undefined ? undefined : readFile(rt, s.ca_file, 'the CA file (ca_file)');
-  const agent =
-    ca || s.insecure ? new Agent({ ...(ca ? { ca } : {}), rejectUnauthorized: !s.insecure }) : undefined;
-  return { baseURL: s.api_url!, ...(agent ? { agent } : {}), token: () => token };
-}
-
-function inCluster(s: KubeSettings, rt: Runtime): Connection {
-  const host = rt.env('KUBERNETES_SERVICE_HOST');
-  const port = rt.env('KUBERNETES_SERVICE_PORT');
-  if (host === undefined || port === undefined) {
-    const missing = host === undefined ? 'KUBERNETES_SERVICE_HOST' : 'KUBERNETES_SERVICE_PORT';
-    throw new AppError(
-      'ROLLBACK_CONFIG',
-      `target "${rt.target}": no api_url is set and mogo is not running in a cluster (environment variable ${missing} is not set)`,
-      { details: { target: rt.target, envVar: missing } },
-    );
-  }
-  const ca = readFile(rt, s.ca_file ?? join(rt.inClusterDir, 'ca.crt'), 'the service-account CA');
-  const agent = new Agent({ ca, rejectUnauthorized: !s.insecure });
-  const fixed = s.token_env === undefined ? undefined : rt.secret(s.token_env);
-  const token = (): string => {
-    if (fixed !== undefined) return fixed;
-    const t = readFile(rt, join(rt.inClusterDir, 'token'), 'the service-account token').trim();
-    rt.remember(t);
-    return t;
-  };
-  const hostPart = host.includes(':') ? `[${host}]` : host;
-  return { baseURL: `https://${hostPart}:${port}`, agent, token };
-}
-
-function readFile(rt: Runtime, path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new AppError('ROLLBACK_CONFIG', `target "${rt.target}": cannot read ${what} at ${path} (${code})`, {
-      details: { target: rt.target, path },
-    });
-  }
 }
