@@ -20,6 +20,7 @@ export const ErrorCodes = {
   SLACK_MESSAGE_NOT_FOUND: { status: 500, retryable: false },
   SLACK_MESSAGE_INVALID: { status: 500, retryable: false },
   SLACK_REQUEST_FAILED: { status: 500, retryable: false },
+  SLACK_NAME_TAKEN: { status: 409, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
   ROLLBACK_CONFIG: { status: 500, retryable: false },
   ROLLBACK_REFUSED: { status: 409, retryable: false },

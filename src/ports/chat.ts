@@ -18,8 +18,34 @@ export interface SendOptions {
   maxWaitMs?: number;
 }
 
+/** A message as Slack stored it: who wrote it and what it says (the incident timeline's pinned messages). */
+export interface ChatMessageRecord {
+  ts: string;
+  user: string | null;
+  text: string;
+}
+
+/**
+ * What incident channels need (Slack Tier 2 for conversations.*, paced in the shared budget). Idempotent where
+ * Slack allows it: inviting someone already there, pinning a pinned message or archiving an archived channel
+ * succeed; a name in use fails with SLACK_NAME_TAKEN so the caller can try another.
+ */
+export interface ChannelChat {
+  createChannel(name: string, opts: { private: boolean }): Promise<{ id: string; name: string }>;
+  renameChannel(channel: string, name: string): Promise<{ name: string }>;
+  setTopic(channel: string, topic: string): Promise<void>;
+  invite(channel: string, users: string[]): Promise<void>;
+  pin(ref: MessageRef): Promise<void>;
+  addBookmark(channel: string, title: string, link: string): Promise<void>;
+  archive(channel: string): Promise<void>;
+  /** One message by its ts (conversations.history latest=ts inclusive limit=1), or a thread reply's; null if gone. */
+  messageAt(channel: string, ts: string): Promise<ChatMessageRecord | null>;
+  /** Uploads a text file into a channel (files.getUploadURLExternal, upload, files.completeUploadExternal). */
+  uploadFile(channel: string, file: { filename: string; title: string; content: string }): Promise<void>;
+}
+
 /** The only way the core talks to Slack. Errors are AppErrors with SLACK_* codes. */
-export interface Chat {
+export interface Chat extends ChannelChat {
   post(channel: string, message: ChatMessage, send?: SendOptions): Promise<MessageRef>;
   update(ref: MessageRef, message: ChatMessage, send?: SendOptions): Promise<void>;
   postEphemeral(channel: string, user: string, text: string): Promise<void>;

@@ -1,9 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import { AppError, type ErrorCode, isAppError } from '../errors';
 import type { Logger } from '../logger';
-import type { Chat, ChatMessage, MessageRef, RateBudget, SendOptions } from '../ports';
+import type { ChannelChat, Chat, ChatMessage, MessageRef, RateBudget, SendOptions } from '../ports';
 import { createMemoryRateBudget } from '../store/memory/memory-rate-budget';
 import { plainFallback } from './blocks/plain';
+import { createChannelMethods } from './chat-channels';
 import { INTERACTIVE_MAX_WAIT_MS, slackBucket } from './rate-limits';
 
 /** Slack `error` strings that mean the same thing to mogo, by our stable codes. */
@@ -24,6 +25,7 @@ const PLATFORM_ERRORS: Record<string, ErrorCode> = {
   too_many_attachments: 'SLACK_MESSAGE_INVALID',
   no_text: 'SLACK_MESSAGE_INVALID',
   cant_update_message: 'SLACK_MESSAGE_NOT_FOUND',
+  name_taken: 'SLACK_NAME_TAKEN',
   internal_error: 'SLACK_UNAVAILABLE',
   fatal_error: 'SLACK_UNAVAILABLE',
   service_unavailable: 'SLACK_UNAVAILABLE',
@@ -165,6 +167,7 @@ export function createSlackChat(client: WebClient, opts: SlackChatOptions): Chat
   }
 
   return {
+    ...createChannelMethods(client, call),
     async post(channel: string, message: ChatMessage, send?: SendOptions): Promise<MessageRef> {
       const r = await orPlain(message, send, (m, opts) =>
         call('chat.postMessage', channel, opts, () =>
@@ -244,6 +247,42 @@ export function createLoggingChat(logger: Logger): Chat {
     async updateView(viewId, view) {
       log.info({ viewId }, 'would update Slack modal');
       log.debug({ viewId, view }, 'modal view');
+    },
+    ...loggingChannelMethods(log, nextTs),
+  };
+}
+
+/** Local mode's incident channels: logged, with made-up ids so the set-up runs to its end. */
+function loggingChannelMethods(log: Logger, nextTs: () => string): ChannelChat {
+  return {
+    async createChannel(name, opts) {
+      log.info({ name, private: opts.private }, 'would create Slack channel');
+      return { id: `CLOCAL${nextTs().replace('.', '')}`, name };
+    },
+    async renameChannel(channel, name) {
+      log.info({ channel, name }, 'would rename Slack channel');
+      return { name };
+    },
+    async setTopic(channel, topic) {
+      log.info({ channel, topic }, 'would set channel topic');
+    },
+    async invite(channel, users) {
+      log.info({ channel, users }, 'would invite to channel');
+    },
+    async pin(ref) {
+      log.info({ ...ref }, 'would pin message');
+    },
+    async addBookmark(channel, title, link) {
+      log.info({ channel, title, link }, 'would add channel bookmark');
+    },
+    async archive(channel) {
+      log.info({ channel }, 'would archive channel');
+    },
+    async messageAt() {
+      return null;
+    },
+    async uploadFile(channel, file) {
+      log.info({ channel, filename: file.filename, bytes: file.content.length }, 'would upload file');
     },
   };
 }

@@ -25,6 +25,17 @@ const METHOD_TIERS: Record<string, RateLimit> = {
   'views.open': TIERS.tier4,
   'views.update': TIERS.tier4,
   'usergroups.users.list': TIERS.tier2,
+  // incident channels: Slack's Tier 2 (about 20 a minute) for everything that shapes a channel
+  'conversations.create': TIERS.tier2,
+  'conversations.rename': TIERS.tier2,
+  'conversations.setTopic': TIERS.tier2,
+  'conversations.archive': TIERS.tier2,
+  'pins.add': TIERS.tier2,
+  'bookmarks.add': TIERS.tier2,
+  'conversations.invite': TIERS.tier3,
+  'conversations.history': TIERS.tier3,
+  'files.getUploadURLExternal': TIERS.tier4,
+  'files.completeUploadExternal': TIERS.tier4,
 };
 
 export interface SlackBucket {

@@ -5,7 +5,8 @@ export type ChatCall =
   | { op: 'update'; ref: MessageRef; message: ChatMessage }
   | { op: 'postEphemeral'; channel: string; user: string; text: string }
   | { op: 'reply'; ref: MessageRef; text: string }
-  | { op: 'openView' | 'updateView'; view: Record<string, unknown> };
+  | { op: 'openView' | 'updateView'; view: Record<string, unknown> }
+  | { op: 'channel'; method: string; args: unknown[] };
 
 /**
  * The one in-process Chat double: records every call, answers like Slack would (a post gets channel C-<name> and
@@ -34,6 +35,36 @@ export function createRecordingChat(): Chat & { calls: ChatCall[] } {
     },
     async updateView(_viewId, view) {
       calls.push({ op: 'updateView', view });
+    },
+    async createChannel(name, opts) {
+      calls.push({ op: 'channel', method: 'createChannel', args: [name, opts] });
+      return { id: `C-${name}`, name };
+    },
+    async renameChannel(channel, name) {
+      calls.push({ op: 'channel', method: 'renameChannel', args: [channel, name] });
+      return { name };
+    },
+    async setTopic(...args) {
+      calls.push({ op: 'channel', method: 'setTopic', args });
+    },
+    async invite(...args) {
+      calls.push({ op: 'channel', method: 'invite', args });
+    },
+    async pin(...args) {
+      calls.push({ op: 'channel', method: 'pin', args });
+    },
+    async addBookmark(...args) {
+      calls.push({ op: 'channel', method: 'addBookmark', args });
+    },
+    async archive(...args) {
+      calls.push({ op: 'channel', method: 'archive', args });
+    },
+    async messageAt(...args) {
+      calls.push({ op: 'channel', method: 'messageAt', args });
+      return null;
+    },
+    async uploadFile(...args) {
+      calls.push({ op: 'channel', method: 'uploadFile', args });
     },
   };
 }

@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FakeChannel } from './slack-channels';
 import { createSlackLimiter, INCOMING_WEBHOOK } from './slack-limits';
 import { type FakeMessage, type FakeSlackOptions, type SlackResult, SlackState } from './slack-state';
 
+export type { FakeChannel } from './slack-channels';
 export type { LimitSpec, SlackLimitsOption } from './slack-limits';
 export { INCOMING_WEBHOOK } from './slack-limits';
 export type { FakeMessage, FakeSlackOptions } from './slack-state';
@@ -58,6 +60,10 @@ export interface FakeSlack {
   delay(method: string, ms: number): void;
   /** What apps.connections.open answers from now on: a fake Socket Mode server's wsUrl. */
   setSocketModeUrl(url: string | undefined): void;
+  /** A channel made by conversations.create, by id or name. */
+  channel(idOrName: string): FakeChannel | undefined;
+  /** A person's message in a channel (or a thread), as if typed in Slack; returns its ts. */
+  addUserMessage(channel: string, user: string, text: string, threadTs?: string): string;
   /** Forgets calls, messages, failures, delays and rate-limit buckets; ts values keep increasing. */
   reset(): void;
   close(): Promise<void>;
@@ -128,6 +134,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       return record(INCOMING_WEBHOOK, result.ok ? 200 : 400, result, result.ok ? 'ok' : String(result.error));
     }
 
+    const upload = /^\/upload\/(F\d+)$/.exec(url.pathname);
+    if (req.method === 'POST' && upload)
+      return state.channels.upload(upload[1]!, raw)
+        ? record('file-upload', 200, { ok: true }, 'OK - 200')
+        : record('file-upload', 404, { ok: false, error: 'not_found' }, 'not found');
     if (req.method === 'POST' && url.pathname.startsWith('/respond/'))
       return record('response_url', 200, { ok: true });
     const method = /^\/api\/([\w.]+)$/.exec(url.pathname)?.[1];
@@ -158,6 +169,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
+  state.origin = origin;
 
   return {
     url: `${origin}/api/`,
@@ -211,6 +223,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       else delays.delete(method);
     },
     setSocketModeUrl: (url) => state.setSocketModeUrl(url),
+    channel: (idOrName) =>
+      state.channels.byId.get(idOrName) ?? state.channels.byName(idOrName.replace(/^#/, '')),
+    addUserMessage: (channel, user, text, threadTs) => state.addUserMessage(channel, user, text, threadTs),
     reset() {
       calls.length = 0;
       failures.clear();

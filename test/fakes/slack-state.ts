@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { FakeChannels } from './slack-channels';
 import type { SlackLimitsOption } from './slack-limits';
 
 /** What the fake Slack workspace knows beyond the messages posted to it. */
@@ -37,6 +38,8 @@ export interface FakeMessage {
   viaWebhook?: boolean;
   /** Successful chat.update calls so far. */
   updates: number;
+  /** A person's message (addUserMessage); absent: the bot's. */
+  user?: string;
 }
 
 export type SlackResult = Record<string, unknown>;
@@ -56,6 +59,7 @@ const METHODS = new Set([
   'usergroups.users.list',
   'views.open',
   'views.update',
+  ...FakeChannels.METHODS,
 ]);
 
 /** The fake's workspace: method semantics only, no HTTP. */
@@ -64,9 +68,36 @@ export class SlackState {
   private readonly names = new Map<string, string>();
   private seq = 0;
   private socketModeUrl: string | undefined;
+  /** Where upload URLs point (the server's origin, set once it listens). */
+  origin = 'http://127.0.0.1';
+  /** Channels made by conversations.create; names pinned in `opts.channels` count as taken. */
+  readonly channels: FakeChannels;
 
   constructor(private readonly opts: FakeSlackOptions) {
     this.socketModeUrl = opts.socketModeUrl;
+    this.channels = new FakeChannels(
+      (name) => this.channelId(name),
+      (name) => opts.channels?.[name] !== undefined,
+      this.messages,
+      () => this.origin,
+    );
+  }
+
+  /** A person's message in a channel (or thread), as if they had typed it; returns its ts. */
+  addUserMessage(channel: string, user: string, text: string, threadTs?: string): string {
+    const id = this.channelId(channel);
+    const ts = this.nextTs();
+    this.messages.set(`${id}:${ts}`, {
+      channel: id,
+      channelName: null,
+      ts,
+      threadTs: threadTs ?? null,
+      text,
+      blocks: undefined,
+      updates: 0,
+      user,
+    });
+    return ts;
   }
 
   /** Where apps.connections.open points Socket Mode clients from now on. */
@@ -98,6 +129,7 @@ export class SlackState {
   reset(): void {
     this.messages.clear();
     this.names.clear();
+    this.channels.reset();
     // seq keeps growing: a ts handed out before reset() is never handed out again.
   }
 
@@ -145,7 +177,7 @@ export class SlackState {
           view: { ...(body.view as Body), id: str(body.view_id) ?? `V${++this.seq}`, team_id: TEAM_ID },
         };
       default:
-        return fail('unknown_method');
+        return this.channels.handle(method, body);
     }
   }
 

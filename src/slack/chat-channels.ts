@@ -1,0 +1,104 @@
+import type { WebClient } from '@slack/web-api';
+import { AppError, isAppError } from '../errors';
+import type { ChannelChat, SendOptions } from '../ports';
+
+/** createSlackChat's paced call: takes the method's budget, maps errors to AppErrors. */
+export type PacedCall = <T>(
+  method: string,
+  channel: string | undefined,
+  send: SendOptions | undefined,
+  fn: () => Promise<T>,
+) => Promise<T>;
+
+/** Slack answers these when the thing asked for is already so: success for an idempotent step. */
+const ALREADY = new Set(['already_in_channel', 'already_pinned', 'already_archived', 'cant_invite_self']);
+
+async function tolerating(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    if (isAppError(e) && ALREADY.has(String(e.details?.slackCode))) return;
+    throw e;
+  }
+}
+
+/**
+ * The incident channel methods of the Chat port over the Web API. The incident set-up worker passes
+ * `{ maxWaitMs: 0 }` and reschedules its step on SLACK_RATE_LIMITED, like the render queue.
+ */
+export function createChannelMethods(client: WebClient, call: PacedCall, send?: SendOptions): ChannelChat {
+  return {
+    async createChannel(name, opts) {
+      const r = await call('conversations.create', undefined, send, () =>
+        client.conversations.create({ name, is_private: opts.private }),
+      );
+      if (!r.channel?.id) throw new AppError('SLACK_REQUEST_FAILED', 'conversations.create: no channel id');
+      return { id: r.channel.id, name: r.channel.name ?? name };
+    },
+    async renameChannel(channel, name) {
+      const r = await call('conversations.rename', undefined, send, () =>
+        client.conversations.rename({ channel, name }),
+      );
+      return { name: r.channel?.name ?? name };
+    },
+    async setTopic(channel, topic) {
+      await call('conversations.setTopic', undefined, send, () =>
+        client.conversations.setTopic({ channel, topic: topic.slice(0, 250) }),
+      );
+    },
+    async invite(channel, users) {
+      // one call per person: Slack refuses the whole list when one of them is already there
+      for (const user of new Set(users))
+        await tolerating(
+          call('conversations.invite', undefined, send, () =>
+            client.conversations.invite({ channel, users: user }),
+          ),
+        );
+    },
+    async pin(ref) {
+      await tolerating(
+        call('pins.add', undefined, send, () => client.pins.add({ channel: ref.channel, timestamp: ref.ts })),
+      );
+    },
+    async addBookmark(channel, title, link) {
+      await call('bookmarks.add', undefined, send, () =>
+        client.bookmarks.add({ channel_id: channel, title, type: 'link', link }),
+      );
+    },
+    async archive(channel) {
+      await tolerating(
+        call('conversations.archive', undefined, send, () => client.conversations.archive({ channel })),
+      );
+    },
+    async messageAt(channel, ts) {
+      const r = await call('conversations.history', undefined, send, () =>
+        client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 }),
+      );
+      const m = r.messages?.[0];
+      if (!m || m.ts !== ts) return null;
+      return { ts, user: m.user ?? m.bot_id ?? null, text: m.text ?? '' };
+    },
+    async uploadFile(channel, file) {
+      const bytes = Buffer.from(file.content, 'utf8');
+      const url = await call('files.getUploadURLExternal', undefined, send, () =>
+        client.files.getUploadURLExternal({ filename: file.filename, length: bytes.length }),
+      );
+      if (!url.upload_url || !url.file_id)
+        throw new AppError('SLACK_REQUEST_FAILED', 'files.getUploadURLExternal: no upload URL');
+      const res = await fetch(url.upload_url, { method: 'POST', body: bytes }).catch((e: unknown) => {
+        throw new AppError('SLACK_UNAVAILABLE', `file upload: ${String((e as Error).message)}`, { cause: e });
+      });
+      if (!res.ok)
+        throw new AppError(
+          res.status >= 500 ? 'SLACK_UNAVAILABLE' : 'SLACK_REQUEST_FAILED',
+          `file upload: HTTP ${res.status}`,
+        );
+      await call('files.completeUploadExternal', channel, send, () =>
+        client.files.completeUploadExternal({
+          files: [{ id: url.file_id!, title: file.title }],
+          channel_id: channel,
+        }),
+      );
+    },
+  };
+}
