@@ -22,17 +22,24 @@ export function applyNotification(
   routeGroup: (firing: Alert[]) => Routing | null,
   now: Date,
 ): AlertGroup | null {
-  return runAtOnce(mergeSteps(current, n, routeGroup, now));
+  // biome-ignore lint/correctness/useYield: routed at once, as the caller asked
+  const routeSteps = function* (alerts: Alert[]) {
+    return routeGroup(alerts);
+  };
+  return runAtOnce(mergeSteps(current, n, routeSteps, now));
 }
 
 /** Alerts merged between two yields of mergeSteps. */
 const SLICE = 500;
 
-/** applyNotification as a generator that yields between slices of alerts (see yielding.ts). */
+/**
+ * applyNotification as a generator that yields between slices of alerts (see yielding.ts); the group's routing
+ * is worked out by `routeSteps`, which may yield too (routing 10,000 alerts is itself long).
+ */
 export function* mergeSteps(
   current: AlertGroup | null,
   n: Notification,
-  routeGroup: (firing: Alert[]) => Routing | null,
+  routeSteps: (alerts: Alert[]) => Generator<void, Routing | null>,
   now: Date,
 ): Generator<void, AlertGroup | null> {
   const byFp = new Map<string, Alert>();
@@ -67,7 +74,8 @@ export function* mergeSteps(
   if (pruned.dropped > 0) alertsChanged = true;
   const status = alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved';
   const firing = alerts.filter((a) => a.status === 'firing');
-  const routing = routeGroup(firing.length > 0 ? firing : alerts) ?? current?.routing;
+  yield;
+  const routing = (yield* routeSteps(firing.length > 0 ? firing : alerts)) ?? current?.routing;
   if (!routing) return null;
 
   const refired = current !== null && current.status === 'resolved' && status === 'firing';

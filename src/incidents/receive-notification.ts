@@ -3,7 +3,7 @@ import { type AlertGroup, countByStatus, groupIdOf } from '../domain/group';
 import { applyNotification, mergeSteps } from '../domain/merge';
 import type { AlertStore, AuditEntry, Clock, RulesProvider } from '../ports';
 import { type RuleSet, routeAlert } from '../rules';
-import { runYielding } from '../yielding';
+import { runAtOnce, runYielding } from '../yielding';
 
 export interface ReceiveDeps {
   alerts: AlertStore;
@@ -23,16 +23,15 @@ export interface ReceiveResult {
 export async function receiveNotification(deps: ReceiveDeps, n: Notification): Promise<ReceiveResult | null> {
   const now = deps.clock.now();
   const rules = deps.rules.current();
-  const route = (alerts: Alert[]) => routeGroup(rules, alerts, now);
   const changeOf = (next: AlertGroup | null) => (next ? { next, audit: receivedAudit(n, next) } : null);
-  const planned = await planLarge(deps, n, route, now);
+  const planned = await planLarge(deps, n, (alerts) => routeGroupSteps(rules, alerts, now), now);
   if (planned) {
     // the merge worked out before the transaction holds if nobody changed the group meanwhile
     const applied = await deps.alerts.applyPlanned(n.groupKey, planned.from, changeOf(planned.next));
     if (applied !== 'stale') return applied;
   }
   const result = await deps.alerts.mutateGroup(n.groupKey, (current) =>
-    changeOf(applyNotification(current, n, route, now)),
+    changeOf(applyNotification(current, n, (alerts) => routeGroup(rules, alerts, now), now)),
   );
   return result ? { groupId: result.group.id, changed: result.changed } : null;
 }
@@ -74,7 +73,7 @@ const LARGE = 500;
 async function planLarge(
   deps: ReceiveDeps,
   n: Notification,
-  route: (alerts: Alert[]) => Routing | null,
+  route: (alerts: Alert[]) => Generator<void, Routing | null>,
   now: Date,
 ): Promise<{ from: number; next: AlertGroup | null } | null> {
   if (n.alerts.length <= LARGE) return null;
@@ -84,8 +83,17 @@ async function planLarge(
 
 /** A group is as pressing as its most pressing alert; ties go to the higher score. */
 export function routeGroup(rules: RuleSet, alerts: Alert[], at: Date): Routing | null {
+  return runAtOnce(routeGroupSteps(rules, alerts, at));
+}
+
+/** Alerts routed between two yields of routeGroupSteps. */
+const ROUTE_SLICE = 500;
+
+/** routeGroup as a generator that yields between slices of alerts (see yielding.ts). */
+function* routeGroupSteps(rules: RuleSet, alerts: Alert[], at: Date): Generator<void, Routing | null> {
   let best: Routing | null = null;
-  for (const a of alerts) {
+  for (const [i, a] of alerts.entries()) {
+    if (i > 0 && i % ROUTE_SLICE === 0) yield;
     const r = routeAlert(rules, a, at, { refires: a.refires ?? 0 });
     if (
       !best ||
