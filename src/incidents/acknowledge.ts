@@ -43,7 +43,7 @@ async function changeGroup(
   groupId: string,
   decide: (g: AlertGroup) => ReturnType<Decide>,
 ): Promise<ActionOutcome> {
-  const found = await deps.alerts.getGroup(groupId);
+  const found = await deps.alerts.getGroupToShow(groupId, 0); // only its key: mutateGroup reads the rest
   if (!found) return { kind: 'group_gone' };
   const r = await deps.alerts.mutateGroup(found.groupKey, (current) => (current ? decide(current) : null));
   if (!r) return { kind: 'group_gone' };

@@ -27,7 +27,7 @@ export async function receiveNotification(deps: ReceiveDeps, n: Notification): P
   const planned = await planLarge(deps, n, (alerts) => routeGroupSteps(rules, alerts, now), now);
   if (planned) {
     // the merge worked out before the transaction holds if nobody changed the group meanwhile
-    const applied = await deps.alerts.applyPlanned(n.groupKey, planned.from, changeOf(planned.next));
+    const applied = await deps.alerts.applyPlanned(n.groupKey, planned.base, changeOf(planned.next));
     if (applied !== 'stale') return applied;
   }
   const result = await deps.alerts.mutateGroup(n.groupKey, (current) =>
@@ -75,10 +75,10 @@ async function planLarge(
   n: Notification,
   route: (alerts: Alert[]) => Generator<void, Routing | null>,
   now: Date,
-): Promise<{ from: number; next: AlertGroup | null } | null> {
+): Promise<{ base: AlertGroup | null; next: AlertGroup | null } | null> {
   if (n.alerts.length <= LARGE) return null;
-  const current = await deps.alerts.getGroup(groupIdOf(n.groupKey));
-  return { from: current?.version ?? 0, next: await runYielding(mergeSteps(current, n, route, now)) };
+  const base = await deps.alerts.getGroup(groupIdOf(n.groupKey));
+  return { base, next: await runYielding(mergeSteps(base, n, route, now)) };
 }
 
 /** A group is as pressing as its most pressing alert; ties go to the higher score. */

@@ -1,4 +1,4 @@
-import type { AlertGroup } from '../domain/group';
+import { ALERTS_SHOWN, type AlertGroup } from '../domain/group';
 import { isAppError } from '../errors';
 import type { Logger } from '../logger';
 import type {
@@ -89,7 +89,8 @@ export async function postToChannel(
 /** Renders one group job: update its message, or place it (its own message or a roll-up line). */
 export function createGroupRenderer(deps: RenderDeps, log: Logger, claimStaleMs: number) {
   async function renderGroup(job: RenderJob): Promise<JobOutcome> {
-    const group = await deps.alerts.getGroup(job.target.id);
+    // only what the message shows: the first alerts and the counts, however many alerts the group holds
+    const group = await deps.alerts.getGroupToShow(job.target.id, ALERTS_SHOWN);
     if (!group) return DONE;
     const send: SendOptions = { urgent: group.routing.priority === 'P1', maxWaitMs: 0 };
     const placement = await deps.placements.get(group.id);

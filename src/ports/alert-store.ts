@@ -34,16 +34,26 @@ export interface AlertStore {
     decide: (current: AlertGroup | null) => GroupChange | null,
   ): Promise<{ group: AlertGroup; changed: boolean } | null>;
   /**
-   * mutateGroup for a change worked out beforehand from the group at version `from` (0: no group yet), for
-   * notifications too large to merge inside the transaction: locks the row and reads only its version. 'stale'
-   * (nothing written) when the group moved on meanwhile; the caller then decides again with mutateGroup.
+   * mutateGroup for a change worked out beforehand from `base`, the group as getGroup returned it (null: no
+   * group yet), for notifications too large to merge inside the transaction: locks the row and reads only its
+   * version. 'stale' (nothing written) when the group moved on from base's version meanwhile; the caller then
+   * decides again with mutateGroup. Alerts of the change that are the very objects of base (unchanged) need
+   * not be written again, so a change to a few alerts of 10,000 costs a few.
    */
   applyPlanned(
     groupKey: string,
-    from: number,
+    base: AlertGroup | null,
     change: GroupChange | null,
   ): Promise<{ groupId: string; changed: boolean } | 'stale'>;
+  /** The whole group, every alert it holds: for deciding a change (its cost grows with the alerts). */
   getGroup(groupId: string): Promise<AlertGroup | null>;
+  /**
+   * The group as its message shows it, at a cost bounded however many alerts it holds: `alerts` holds only
+   * the first `maxAlerts` in display order (firing first, then the group's own order) and `allAlerts` says
+   * what all of them come to. For rendering; never hand it back to mutateGroup as a next state.
+   */
+  getGroupToShow(groupId: string, maxAlerts: number): Promise<AlertGroup | null>;
+  /** Groups as getGroupToShow returns them with no alerts listed (`allAlerts` has the counts). */
   listGroups(query?: { status?: AlertStatus; limit?: number }): Promise<AlertGroup[]>;
   /** The group's own Slack message, if it has one (a group shown only in a roll-up has none). */
   getMessage(groupId: string): Promise<StoredMessage | null>;

@@ -1,18 +1,34 @@
-import type { AlertStatus } from '../domain/alert';
-import { type AlertGroup, groupIdOf } from '../domain/group';
+import type { Alert, AlertStatus } from '../domain/alert';
+import { type AlertGroup, groupIdOf, summarySteps } from '../domain/group';
 import { AppError } from '../errors';
 import type { AlertStore, AuditEntry, Clock, GroupChange, StoredMessage } from '../ports';
 import { runYielding } from '../yielding';
 import type { Db, Queryable } from './db';
 import { appendAuditRows } from './sql-audit-log';
+import { createGroupAlerts } from './sql-group-alerts';
 import { NOW, queueGroupRender } from './sql-outbox';
 
+/**
+ * `state` is the group without its alerts (`alerts: []`, and `allAlerts`, what they come to); the alerts are
+ * rows of group_alerts (see sql-group-alerts.ts). Other stores read `state` as a group to show.
+ */
 interface GroupRow {
   state: AlertGroup;
   version: number;
 }
 
-const toGroup = (row: GroupRow): AlertGroup => ({ ...row.state, version: row.version });
+/** A group to show: its alerts as given (none, or the first few), `allAlerts` from the row. */
+const toShown = (row: GroupRow, alerts: Alert[] = []): AlertGroup => ({
+  ...row.state,
+  alerts,
+  version: row.version,
+});
+
+/** The whole group: every alert, and no `allAlerts`. */
+function toWhole(row: GroupRow, alerts: Alert[]): AlertGroup {
+  const { allAlerts: _, ...group } = row.state;
+  return { ...group, alerts, version: row.version };
+}
 
 /**
  * Something the group's message shows changed outside the group's own state (a rollback request): bump the
@@ -34,7 +50,7 @@ export async function touchGroup(
     [now, groupId],
   );
   await appendAuditRows(q, audit);
-  if (rows[0]) await queueGroupRender(q, now, toGroup(rows[0]));
+  if (rows[0]) await queueGroupRender(q, now, toShown(rows[0]));
 }
 
 /**
@@ -43,52 +59,53 @@ export async function touchGroup(
  */
 export function createSqlAlertStore(db: Db, clock?: Clock): AlertStore {
   const now = (): string | null => clock?.now().toISOString() ?? null;
+  const alerts = createGroupAlerts();
 
   async function lockGroup(q: Queryable, groupKey: string): Promise<AlertGroup | null> {
     const { rows } = await q.query<GroupRow>(
       'SELECT state, version FROM alert_groups WHERE group_key = $1 FOR UPDATE',
       [groupKey],
     );
-    return rows[0] ? toGroup(rows[0]) : null;
+    return rows[0] ? toWhole(rows[0], await alerts.readAll(q, rows[0].state.id)) : null;
   }
 
-  async function save(
-    q: Queryable,
-    current: { version: number } | null,
-    change: GroupChange,
-    groupKey: string,
-  ) {
+  async function save(q: Queryable, base: AlertGroup | null, change: GroupChange, groupKey: string) {
+    if (change.next.allAlerts)
+      throw new AppError('INTERNAL', `group ${groupKey}: a group read for showing cannot be saved`);
     const id = groupIdOf(groupKey);
-    const group: AlertGroup = { ...change.next, id, groupKey, version: (current?.version ?? 0) + 1 };
-    const params = [now(), id, groupKey, group.status, await runYielding(jsonSteps(group)), group.version];
-    if (current) {
+    const group: AlertGroup = { ...change.next, id, groupKey, version: (base?.version ?? 0) + 1 };
+    const allAlerts = await runYielding(summarySteps(group.alerts));
+    const state = JSON.stringify({ ...group, alerts: [], allAlerts });
+    const params = [now(), id, groupKey, group.status, state, group.version];
+    if (base) {
       await q.query(
         `UPDATE alert_groups SET status = $4, state = $5::jsonb, version = $6, updated_at = ${NOW}
          WHERE id = $2 AND group_key = $3`,
         params,
       );
-      return group;
+    } else {
+      const { rows } = await q.query(
+        `INSERT INTO alert_groups (id, group_key, status, state, version, created_at, updated_at)
+         VALUES ($2, $3, $4, $5::jsonb, $6, ${NOW}, ${NOW})
+         ON CONFLICT DO NOTHING RETURNING id`,
+        params,
+      );
+      if (rows.length === 0) return null;
     }
-    const { rows } = await q.query(
-      `INSERT INTO alert_groups (id, group_key, status, state, version, created_at, updated_at)
-       VALUES ($2, $3, $4, $5::jsonb, $6, ${NOW}, ${NOW})
-       ON CONFLICT DO NOTHING RETURNING id`,
-      params,
-    );
-    return rows.length > 0 ? group : null;
+    await alerts.write(q, id, base?.alerts ?? null, group.alerts);
+    return group;
   }
 
   return {
-    async applyPlanned(groupKey, from, change) {
+    async applyPlanned(groupKey, base, change) {
       return db.tx(async (q) => {
         const { rows } = await q.query<{ version: number }>(
           'SELECT version FROM alert_groups WHERE group_key = $1 FOR UPDATE',
           [groupKey],
         );
-        const version = rows[0]?.version ?? 0;
-        if (version !== from) return 'stale';
+        if ((rows[0]?.version ?? 0) !== (base?.version ?? 0)) return 'stale';
         if (!change) return { groupId: groupIdOf(groupKey), changed: false };
-        const group = await save(q, rows[0] ?? null, change, groupKey);
+        const group = await save(q, base, change, groupKey);
         if (!group) return 'stale'; // created by someone else meanwhile
         await appendAuditRows(q, change.audit);
         await queueGroupRender(q, now(), group);
@@ -115,10 +132,25 @@ export function createSqlAlertStore(db: Db, clock?: Clock): AlertStore {
     },
 
     async getGroup(groupId) {
-      const { rows } = await db.query<GroupRow>('SELECT state, version FROM alert_groups WHERE id = $1', [
-        groupId,
-      ]);
-      return rows[0] ? toGroup(rows[0]) : null;
+      // the row and its alerts at one version: every change locks the row before writing either
+      return db.tx(async (q) => {
+        const { rows } = await q.query<GroupRow>(
+          'SELECT state, version FROM alert_groups WHERE id = $1 FOR SHARE',
+          [groupId],
+        );
+        return rows[0] ? toWhole(rows[0], await alerts.readAll(q, groupId)) : null;
+      });
+    },
+
+    async getGroupToShow(groupId, maxAlerts) {
+      const { rows } = await db.query<GroupRow & { shown: Alert[] }>(
+        `SELECT g.state, g.version, coalesce((SELECT jsonb_agg(a.alert ORDER BY a.firing DESC, a.pos) FROM (
+           SELECT alert, firing, pos FROM group_alerts WHERE group_id = g.id ORDER BY firing DESC, pos LIMIT $2
+         ) a), '[]'::jsonb) AS shown
+         FROM alert_groups g WHERE g.id = $1`,
+        [groupId, Math.max(0, Math.trunc(maxAlerts))],
+      );
+      return rows[0] ? toShown(rows[0], rows[0].shown) : null;
     },
 
     async listGroups(query: { status?: AlertStatus; limit?: number } = {}) {
@@ -128,7 +160,7 @@ export function createSqlAlertStore(db: Db, clock?: Clock): AlertStore {
          ORDER BY updated_at DESC, id LIMIT $2`,
         [query.status ?? null, limit],
       );
-      return rows.map(toGroup);
+      return rows.map((r) => toShown(r));
     },
 
     async getMessage(groupId): Promise<StoredMessage | null> {
@@ -148,22 +180,6 @@ export function createSqlAlertStore(db: Db, clock?: Clock): AlertStore {
       return rows[0]?.group_id ?? null;
     },
   };
-}
-
-/** Alerts serialised between two yields: a 10,000-alert state is 3 MB of JSON. */
-const JSON_SLICE = 1_000;
-
-/** JSON.stringify(group), the alerts a slice at a time with yields between (see yielding.ts). */
-function* jsonSteps(group: AlertGroup): Generator<void, string> {
-  if (group.alerts.length <= JSON_SLICE) return JSON.stringify(group);
-  const head = JSON.stringify({ ...group, alerts: [] });
-  const parts: string[] = [];
-  for (let i = 0; i < group.alerts.length; i += JSON_SLICE) {
-    if (i > 0) yield;
-    parts.push(JSON.stringify(group.alerts.slice(i, i + JSON_SLICE)).slice(1, -1));
-  }
-  // the only unescaped "alerts":[] in head is the group's own key: inside strings quotes are escaped
-  return head.replace('"alerts":[]', () => `"alerts":[${parts.join(',')}]`);
 }
 
 function clampLimit(limit: number | undefined): number {

@@ -1,4 +1,4 @@
-import { groupIdOf } from '../../src/domain/group';
+import { alertnameOf, countByStatus, groupIdOf } from '../../src/domain/group';
 import type { AlertStore, AuditLog, Outbox } from '../../src/ports';
 import type { Db } from '../../src/store/db';
 import { createSqlAlertStore } from '../../src/store/sql-alert-store';
@@ -33,16 +33,71 @@ export function alertStoreContract(name: string, openDb: () => Promise<Db>): voi
     test('applyPlanned writes a change planned at the current version, and refuses a stale plan', async () => {
       const key = newGroupKey();
       const change = addAlert(key)(null);
-      expect(await store.applyPlanned(key, 0, change)).toEqual({ groupId: groupIdOf(key), changed: true });
-      expect(await store.applyPlanned(key, 0, change)).toBe('stale'); // it is at version 1 now
+      expect(await store.applyPlanned(key, null, change)).toEqual({ groupId: groupIdOf(key), changed: true });
+      expect(await store.applyPlanned(key, null, change)).toBe('stale'); // it is at version 1 now
+      const v1 = (await store.getGroup(groupIdOf(key)))!;
       const many = sampleGroup(key, {
         alerts: Array.from({ length: 2_500 }, (_, i) => sampleAlert(`fp${i}`)),
       });
-      expect(await store.applyPlanned(key, 1, { next: many, audit: [] })).toMatchObject({ changed: true });
-      expect(await store.applyPlanned(key, 2, null)).toEqual({ groupId: groupIdOf(key), changed: false });
-      const saved = await store.getGroup(groupIdOf(key));
-      expect(saved!.version).toBe(2);
-      expect(saved!.alerts).toEqual(many.alerts); // serialised in slices, read back whole
+      expect(await store.applyPlanned(key, v1, { next: many, audit: [] })).toMatchObject({ changed: true });
+      expect(await store.applyPlanned(key, v1, { next: many, audit: [] })).toBe('stale');
+      const v2 = (await store.getGroup(groupIdOf(key)))!;
+      expect(await store.applyPlanned(key, v2, null)).toEqual({ groupId: groupIdOf(key), changed: false });
+      expect(v2.version).toBe(2);
+      expect(v2.alerts).toEqual(many.alerts); // written in batches, read back whole
+    });
+
+    test('a change writes the alerts it changed and keeps the order of the next state', async () => {
+      const key = newGroupKey();
+      const alerts = Array.from({ length: 1_200 }, (_, i) => sampleAlert(`fp${i}`));
+      await store.applyPlanned(key, null, { next: sampleGroup(key, { alerts }), audit: [] });
+      const v1 = (await store.getGroup(groupIdOf(key)))!;
+      // one resolved in place, one gone, one new at the end, and two swapped
+      const next = [...v1.alerts];
+      next[5] = sampleAlert('fp5', 'resolved');
+      next.splice(7, 1);
+      next.push(sampleAlert('new'));
+      [next[0], next[1]] = [next[1]!, next[0]!];
+      await store.applyPlanned(key, v1, { next: { ...v1, alerts: next }, audit: [] });
+      expect((await store.getGroup(groupIdOf(key)))!.alerts).toEqual(next);
+      const res = await store.mutateGroup(key, (cur) => ({
+        next: { ...cur!, alerts: cur!.alerts.slice(0, 3).reverse() },
+        audit: [],
+      }));
+      expect((await store.getGroup(groupIdOf(key)))!.alerts).toEqual(res!.group.alerts);
+      expect(res!.group.alerts.map((a) => a.fingerprint)).toEqual(['fp2', 'fp0', 'fp1']);
+    });
+
+    test('getGroupToShow: the first alerts in display order and what all of them come to', async () => {
+      const key = newGroupKey();
+      const alerts = [
+        sampleAlert('r0', 'resolved'),
+        ...Array.from({ length: 30 }, (_, i) => ({
+          ...sampleAlert(`f${i}`),
+          generatorURL: `http://p/${i % 2}`,
+        })),
+      ];
+      const next = sampleGroup(key, { alerts, prunedResolved: 4, commonLabels: {}, groupLabels: {} });
+      await store.mutateGroup(key, () => ({ next, audit: [] }));
+      const shown = (await store.getGroupToShow(groupIdOf(key), 3))!;
+      const { alerts: _, ...rest } = { ...next, version: 1 };
+      expect(shown).toMatchObject(rest);
+      expect(shown.alerts.map((a) => a.fingerprint)).toEqual(['f0', 'f1', 'f2']);
+      expect(shown.allAlerts).toEqual({
+        count: 31,
+        firing: 30,
+        labels: { alertname: 'HighLatency' },
+        annotations: { summary: 'p99 above 2s' },
+        generatorURL: null,
+        first: { alertname: 'HighLatency', summary: 'p99 above 2s' },
+      });
+      expect(countByStatus(shown)).toEqual({ firing: 30, resolved: 5 });
+      expect(alertnameOf(shown)).toBe('HighLatency');
+      expect((await store.getGroupToShow(groupIdOf(key), 0))!.alerts).toEqual([]);
+      expect((await store.listGroups())[0]!.allAlerts).toEqual(shown.allAlerts);
+      expect(await store.getGroupToShow('0123456789abcdef01234567', 3)).toBeNull();
+      // a group read for showing is not a state to save: it would lose the alerts not shown
+      await expect(store.mutateGroup(key, () => ({ next: shown, audit: [] }))).rejects.toThrow(/for showing/);
     });
 
     test('creates a group at version 1 under groupIdOf(groupKey)', async () => {

@@ -1,7 +1,9 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/web-api';
 import {
+  ALERTS_SHOWN,
   type AlertGroup,
   countByStatus,
+  firstSummaryOf,
   alertnameOf as groupAlertname,
   priorityReason,
 } from '../../domain/group';
@@ -23,13 +25,14 @@ import {
 import { type RollbackView, rollbackButtons, rollbackStatusLine } from './rollback-status';
 
 export interface RenderOptions {
-  /** Alerts listed one by one before "…and N more"; default 10. */
+  /**
+   * Alerts listed one by one before "…and N more"; default ALERTS_SHOWN, which is as many as a group read
+   * for showing it holds (AlertStore.getGroupToShow).
+   */
   maxAlerts?: number;
   /** Whether the group can be rolled back and its latest rollback request; absent: no Rollback button. */
   rollback?: RollbackView;
 }
-
-const DEFAULT_MAX_ALERTS = 10;
 
 /**
  * The one Slack message of an alert group. Pure and deterministic: the same group renders the same JSON, so
@@ -45,12 +48,13 @@ export function renderAlertGroup(group: AlertGroup, opts: RenderOptions = {}): C
   ].filter((b) => b !== null);
 
   const alerts = orderForDisplay(group.alerts);
+  const held = group.allAlerts?.count ?? alerts.length;
   const budget = SLACK_LIMITS.blocks - head.length - tail.length - 2; // divider + the "more" note
-  const wanted = Math.max(0, Math.floor(opts.maxAlerts ?? DEFAULT_MAX_ALERTS));
+  const wanted = Math.max(0, Math.floor(opts.maxAlerts ?? ALERTS_SHOWN));
   const shown = alerts.slice(0, Math.min(wanted, budget));
   const body: KnownBlock[] = [{ type: 'divider' }, ...shown.map((a) => section(alertLine(a, shared)))];
   const notes: string[] = [];
-  if (alerts.length > shown.length) notes.push(`…and ${alerts.length - shown.length} more`);
+  if (held > shown.length) notes.push(`…and ${held - shown.length} more`);
   if (group.truncatedAlerts > 0) notes.push(`Alertmanager left out ${group.truncatedAlerts} alerts`);
   if (notes.length > 0) body.push(context(notes.join(' · ')));
 
@@ -63,7 +67,7 @@ function alertnameOf(group: AlertGroup): string {
 }
 
 function summaryOf(group: AlertGroup): string | undefined {
-  return group.commonAnnotations.summary ?? group.alerts[0]?.annotations.summary;
+  return group.commonAnnotations.summary ?? firstSummaryOf(group);
 }
 
 function statusWord(group: AlertGroup): string {

@@ -1,5 +1,5 @@
 import type { Alert } from '../../domain/alert';
-import type { AlertGroup } from '../../domain/group';
+import { type AlertGroup, summarizeAlerts } from '../../domain/group';
 import { code, escapeText, FIRING_EMOJI, link, RESOLVED_EMOJI, slackDate } from './mrkdwn';
 
 /**
@@ -15,25 +15,21 @@ export interface Shared {
 }
 
 export function sharedOf(group: AlertGroup): Shared {
-  const { alerts } = group;
-  const labels: Record<string, string> = { ...group.commonLabels };
-  const annotations: Record<string, string> = { ...group.commonAnnotations };
-  if (alerts.length > 1) {
-    Object.assign(labels, commonEntries(alerts.map((a) => a.labels)));
-    Object.assign(annotations, commonEntries(alerts.map((a) => a.annotations)));
-    // A label Alertmanager called common but that differs among the alerts held here is distinguishing.
-    for (const k of Object.keys(labels)) if (alerts.some((a) => a.labels[k] !== labels[k])) delete labels[k];
+  const all = group.allAlerts ?? summarizeAlerts(group.alerts);
+  if (all.count <= 1) {
+    return {
+      labels: { ...group.commonLabels },
+      annotations: { ...group.commonAnnotations },
+      generatorURL: all.generatorURL,
+    };
   }
-  const urls = new Set(alerts.map((a) => a.generatorURL).filter((u) => u !== ''));
-  const generatorURL = urls.size === 1 ? [...urls][0]! : null;
-  return { labels, annotations, generatorURL };
-}
-
-function commonEntries(maps: Record<string, string>[]): Record<string, string> {
-  const [first, ...rest] = maps;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(first ?? {})) if (rest.every((m) => m[k] === v)) out[k] = v;
-  return out;
+  // A label Alertmanager called common but that differs among the alerts held here is distinguishing, so
+  // the labels are exactly those every alert carries; annotations also keep Alertmanager's common ones.
+  return {
+    labels: { ...all.labels },
+    annotations: { ...group.commonAnnotations, ...all.annotations },
+    generatorURL: all.generatorURL,
+  };
 }
 
 /** Labels of `alert` not shared by the whole group, sorted by name, e.g. [['instance', 'api-1:8080']]. */
