@@ -32,7 +32,7 @@ import { registerRollbackActions } from './slack/actions/rollback-actions';
 import { registerRollupActions } from './slack/actions/rollup-actions';
 import { withFallbackNote } from './slack/blocks/fallback-note';
 import { renderRollup } from './slack/blocks/rollup';
-import { registerIncidentCommand } from './slack/commands/incident';
+import { type ConsoleOptions, createIncidentConsole, type IncidentConsole } from './slack/console';
 import { POSTS_PER_SECOND_PER_CHANNEL } from './slack/rate-limits';
 import type { SlackSurface } from './slack/surface';
 
@@ -68,6 +68,8 @@ export interface AppDeps {
   /** false: no digest schedule whatever config.digest says (tests call app.digest.runNow()). */
   digestSchedule?: false;
   metrics?: Metrics;
+  /** The incident console's read cache and real silences (createIncidentConsole). */
+  console?: ConsoleOptions;
 }
 
 export interface MogoApp {
@@ -84,6 +86,7 @@ export interface MogoApp {
     /** Runs the digest now for the period starting at `at` (default: the clock's now), as a tick would. */
     runNow(at?: Date): Promise<DigestResult>;
   };
+  console: Pick<IncidentConsole, 'poller'>;
   /** Starts background work (render worker, Socket Mode connection); the caller owns listen(). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -122,8 +125,12 @@ export function createApp(deps: AppDeps): MogoApp {
     registerAlertButtons(slack.bolt, actionDeps);
     registerRollupActions(slack.bolt, { ...actionDeps, placements: deps.placements });
     registerRollbackActions(slack.bolt, { rollback, runner, chat, metrics });
-    registerIncidentCommand(slack.bolt, { alerts: deps.alerts, audit: deps.audit, clock, logger });
   }
+  const incidentConsole = createIncidentConsole(
+    slack.bolt,
+    { ...deps, chat: slack.chat, directory: slack.directory, metrics, rollback, runner, onChanged },
+    deps.console,
+  );
   const webhook = createWebhookRoute({
     auth: { token: config.webhook.token, loopbackOnly: !config.webhook.allowUnauthenticated },
     bodyLimit: config.webhook.bodyLimit,
@@ -140,8 +147,10 @@ export function createApp(deps: AppDeps): MogoApp {
     metrics,
     rollbacks: { runner, sweep },
     digest: { runNow: (at = clock.now()) => digest(at) },
+    console: incidentConsole,
     async start() {
       worker.start();
+      incidentConsole.start();
       // Start-up recovery: a rollback left running by a crashed or restarted process is reported now.
       await sweep().catch((err) =>
         logger.error({ err }, 'rollback start-up check failed; the schedule retries'),
@@ -158,6 +167,7 @@ export function createApp(deps: AppDeps): MogoApp {
       await slack.stop();
       await sweepJob?.stop();
       await digestJob?.stop();
+      await incidentConsole.stop();
       await runner.stop();
       await worker.stop();
     },

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createAlertmanagerSilences } from './alertmanager/client';
 import { createApp } from './app';
 import { type Config, loadConfig } from './config';
 import { isAppError } from './errors';
@@ -74,11 +75,18 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
     seenRequests: storage.seenRequests,
     onCall: metrics.slackHooks.call,
   });
+  const silencing = config.alertmanager && {
+    api: createAlertmanagerSilences(config.alertmanager),
+    records: storage.silences,
+    leases: storage.leases,
+    pollMs: config.alertmanager.pollMs,
+  };
   const app = createApp({
     config,
     logger,
     slack,
-    render: createAlertRenderer({ rules, rollbacks: storage.rollbacks }),
+    render: createAlertRenderer({ rules, rollbacks: storage.rollbacks, silences: silencing?.records }),
+    console: { cache: storage.readCache, ...(silencing ? { silencing } : {}) },
     alerts: storage.alerts,
     audit: storage.audit,
     outbox: storage.outbox,

@@ -112,6 +112,12 @@ export function groupIdOf(groupKey: string): string {
   return createHash('sha256').update(groupKey).digest('hex').slice(0, 24);
 }
 
+/** The id shown on every message and typed in `/incident ack <id>`: the group id's first 6 characters. */
+export const SHORT_ID_LENGTH = 6;
+export function shortIdOf(groupId: string): string {
+  return groupId.slice(0, SHORT_ID_LENGTH);
+}
+
 /** The group's alert name: common to all its alerts, else from the grouping, else the first alert's. */
 export function alertnameOf(
   group: Pick<AlertGroup, 'commonLabels' | 'groupLabels' | 'alerts' | 'allAlerts'>,

@@ -48,9 +48,37 @@ export async function checkAccess(
   if (granting.length === 0) {
     return { allowed: false, reason: 'no_role', message: `No role may ${what}.` };
   }
+  return memberOf(directory, granting, user, what);
+}
+
+/** What the incident console asks of roles: acknowledge, silence. */
+export type ConsolePermission = 'ack' | 'silence';
+
+/**
+ * Acknowledging and silencing are open to everyone until some role declares the permission; from then on only
+ * the roles holding it may (default deny, checked like rollbacks: user ids first, then Slack user groups).
+ */
+export async function checkConsoleAccess(
+  directory: Directory,
+  roles: readonly RoleConfig[],
+  user: string,
+  permission: ConsolePermission,
+): Promise<AccessDecision | { allowed: true; role: null; via: 'open' }> {
+  const granting = roles.filter((r) => r.permissions.some((p) => p.action === permission));
+  if (granting.length === 0) return { allowed: true, role: null, via: 'open' };
+  const what = permission === 'ack' ? 'acknowledge alerts' : 'silence alerts';
+  return memberOf(directory, granting, user, what);
+}
+
+/** Whether `user` holds one of the granting roles; the refusal says what they could not do (`what`). */
+async function memberOf(
+  directory: Directory,
+  granting: readonly RoleConfig[],
+  user: string,
+  what: string,
+): Promise<AccessDecision> {
   const direct = granting.find((r) => r.users.includes(user));
   if (direct) return { allowed: true, role: direct.name, via: 'user' };
-
   let unavailable = false;
   for (const role of granting) {
     for (const group of role.usergroups) {
@@ -62,13 +90,12 @@ export async function checkAccess(
       }
     }
   }
-  if (unavailable) {
+  if (unavailable)
     return {
       allowed: false,
       reason: 'directory_unavailable',
       message: `mogo could not check your Slack user groups just now, so it cannot let you ${what}. Try again in a minute.`,
     };
-  }
   const names = granting.map((r) => r.name).join(', ');
   return { allowed: false, reason: 'not_a_member', message: `You need a role that may ${what} (${names}).` };
 }

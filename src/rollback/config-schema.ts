@@ -115,7 +115,8 @@ export const TargetSchema = z.discriminatedUnion('backend', [
 ]);
 
 export const PermissionSchema = z.strictObject({
-  action: z.enum(['rollback', 'approve']),
+  /** `ack` / `silence` (the incident console) ignore targets and environments: they cover every alert. */
+  action: z.enum(['rollback', 'approve', 'ack', 'silence']),
   /** Target names; "*" or a trailing "*" is a prefix wildcard. */
   targets: z.array(z.string().min(1)).min(1).default(['*']),
   /** Environments the permission covers; absent: every environment. */

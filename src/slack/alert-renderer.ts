@@ -1,15 +1,17 @@
 import type { AlertGroup } from '../domain/group';
 import { findTarget } from '../incidents/rollback/deps';
-import type { ChatMessage, RollbackStore, RulesProvider } from '../ports';
+import type { ChatMessage, RollbackStore, RulesProvider, SilenceStore } from '../ports';
 import { renderAlertGroup } from './blocks/alert-group';
 
 /**
  * The render worker's `render`: a group's message with its rollback state (whether a target is declared now,
- * and the group's latest request). Reads the rollback store, so it lives here and not in the pure renderers.
+ * and the group's latest request) and its active silences. Reads the rollback store, so it lives here and not in the pure renderers.
  */
 export function createAlertRenderer(deps: {
   rules: RulesProvider;
   rollbacks: Pick<RollbackStore, 'latestForGroup'>;
+  /** mogo's silences, when real silences are configured (ALERTMANAGER_URL). */
+  silences?: Pick<SilenceStore, 'activeForGroup'> | undefined;
 }): (group: AlertGroup) => Promise<ChatMessage> {
   return async (g) =>
     renderAlertGroup(g, {
@@ -17,5 +19,6 @@ export function createAlertRenderer(deps: {
         available: findTarget(deps, g.routing.rollbackTarget) !== undefined,
         latest: await deps.rollbacks.latestForGroup(g.id),
       },
+      ...(deps.silences ? { silence: { active: await deps.silences.activeForGroup(g.id) } } : {}),
     });
 }

@@ -5,29 +5,36 @@ import type {
   AlertStore,
   DigestStore,
   IncidentStore,
+  Leases,
   Outbox,
   Placements,
   RateBudget,
+  ReadCache,
   RollbackStore,
+  SilenceStore,
 } from '../ports';
 import type { SeenRequests } from '../ports/seen-requests';
 import type { Db } from './db';
 import { createPgliteDb } from './embedded/pglite-db';
 import { createMemoryRateBudget } from './memory/memory-rate-budget';
+import { createMemoryReadCache } from './memory/memory-read-cache';
 import { createMemorySeenRequests } from './memory/memory-seen-requests';
 import { migrate } from './migrations';
 import { createPgDb } from './postgres/pg-db';
 import { connectRedis } from './redis/connect';
 import { createRedisRateBudget } from './redis/redis-rate-budget';
+import { createRedisReadCache } from './redis/redis-read-cache';
 import { createRedisSeenRequests } from './redis/redis-seen-requests';
 import { createSqlAlertStore } from './sql-alert-store';
 import { createSqlAuditLog, type SqlAuditLog } from './sql-audit-log';
 import { createSqlDigestStore } from './sql-digest-store';
 import { createSqlIncidentStore } from './sql-incident-store';
+import { createSqlLeases } from './sql-leases';
 import { createSqlStateReadings, type StateReadings } from './sql-metric-sources';
 import { createSqlOutbox } from './sql-outbox';
 import { createSqlPlacements } from './sql-placements';
 import { createSqlRollbackStore } from './sql-rollback-store';
+import { createSqlSilenceStore } from './sql-silence-store';
 
 export interface StorageOptions {
   /** PostgreSQL URL; without it an embedded PGlite database lives in `dataDir`. */
@@ -55,6 +62,10 @@ export interface Storage {
   budget: RateBudget;
   /** Signed Slack requests already handled: shared in Redis when configured, so a replay fails on any replica. */
   seenRequests: SeenRequests;
+  /** Short-lived read results (the open groups for /incident): in Redis when configured, shared by replicas. */
+  readCache: ReadCache;
+  silences: SilenceStore;
+  leases: Leases;
   kind: { db: 'postgres' | 'embedded'; state: 'redis' | 'memory' };
   /** Resolves when the database answers a query within 2 s (/readyz, mogo_database_up). */
   pingDatabase(): Promise<void>;
@@ -141,6 +152,11 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
       seenRequests: redis
         ? createRedisSeenRequests(redis, { prefix: `${opts.redisPrefix ?? 'mogo:'}seen:` })
         : createMemorySeenRequests(),
+      readCache: redis
+        ? createRedisReadCache(redis, { prefix: `${opts.redisPrefix ?? 'mogo:'}cache:`, logger: log })
+        : createMemoryReadCache(),
+      silences: createSqlSilenceStore(db),
+      leases: createSqlLeases(db),
       kind: { db: opts.databaseUrl ? 'postgres' : 'embedded', state: redis ? 'redis' : 'memory' },
       pingDatabase: () => within(PING_TIMEOUT_MS, 'database', db.query('select 1')),
       ...(redis ? { pingRedis: () => within(PING_TIMEOUT_MS, 'Redis', (redis as Redis).ping()) } : {}),

@@ -336,6 +336,38 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE s.id = g.id`,
     ],
   },
+  {
+    version: 7,
+    name: 'console_silences',
+    statements: [
+      // silences mogo made in Alertmanager (which holds the silence itself); the poller reads the active ones
+      `CREATE TABLE silences (
+        id text PRIMARY KEY,
+        group_id text NOT NULL,
+        scope text NOT NULL,
+        fingerprint text,
+        matchers jsonb NOT NULL,
+        created_by text NOT NULL,
+        created_by_name text NOT NULL,
+        comment text NOT NULL,
+        starts_at timestamptz NOT NULL,
+        ends_at timestamptz NOT NULL,
+        state text NOT NULL DEFAULT 'active',
+        ended_at timestamptz,
+        ended_by text,
+        checked_at timestamptz,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      'CREATE INDEX silences_group_idx ON silences (group_id, created_at)',
+      "CREATE INDEX silences_active_idx ON silences (checked_at NULLS FIRST) WHERE state = 'active'",
+      // background work one replica at a time (the silence poller); see src/ports/leases.ts
+      `CREATE TABLE poller_leases (
+        name text PRIMARY KEY,
+        holder text NOT NULL,
+        expires_at timestamptz NOT NULL
+      )`,
+    ],
+  },
 ];
 
 /** Arbitrary constant namespacing mogo's advisory locks; the second key is the schema, so schemas don't wait. */

@@ -1,13 +1,22 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createAlertmanagerSilences } from '../../src/alertmanager/client';
 import { createApp, type MogoApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { AppError } from '../../src/errors';
 import type { RollbackOptions } from '../../src/incidents/rollback/deps';
 import { createLogger } from '../../src/logger';
 import { createMetrics } from '../../src/metrics';
-import type { AlertStore, Chat, Clock, Directory, RateBudget, RollbackStore } from '../../src/ports';
+import type {
+  AlertStore,
+  Chat,
+  Clock,
+  Directory,
+  RateBudget,
+  ReadCache,
+  RollbackStore,
+} from '../../src/ports';
 import type { SeenRequests } from '../../src/ports/seen-requests';
 import type { RollbackTargetConfig } from '../../src/rollback/config-schema';
 import type { Deployer } from '../../src/rollback/deployer';
@@ -21,9 +30,11 @@ import { migrate } from '../../src/store/migrations';
 import { createSqlAlertStore } from '../../src/store/sql-alert-store';
 import { createSqlAuditLog, type SqlAuditLog } from '../../src/store/sql-audit-log';
 import { createSqlDigestStore } from '../../src/store/sql-digest-store';
+import { createSqlLeases } from '../../src/store/sql-leases';
 import { createSqlOutbox } from '../../src/store/sql-outbox';
 import { createSqlPlacements } from '../../src/store/sql-placements';
 import { createSqlRollbackStore } from '../../src/store/sql-rollback-store';
+import { createSqlSilenceStore } from '../../src/store/sql-silence-store';
 
 export const REPO_RULES = join(__dirname, '../../rules');
 export const WEBHOOK_TOKEN = 'test-webhook-token-0123456789';
@@ -69,6 +80,10 @@ export async function startTestApp(
     db?: Db;
     /** Signed Slack requests already seen; share one (e.g. Redis) between apps to act as replicas. */
     seenRequests?: SeenRequests;
+    /** Real silences against this Alertmanager; the poller runs only when the test calls poller.runNow(). */
+    alertmanagerUrl?: string;
+    /** The console's read cache; share one (e.g. Redis) between apps to act as replicas. */
+    readCache?: ReadCache;
   } = {},
 ): Promise<TestApp> {
   const slackEnv = opts.slackApiUrl
@@ -86,6 +101,14 @@ export async function startTestApp(
   const loaded = await loadRules(opts.rulesDir ?? REPO_RULES);
   const rules = { current: () => loaded };
   const metrics = createMetrics();
+  const silencing = opts.alertmanagerUrl
+    ? {
+        api: createAlertmanagerSilences({ url: opts.alertmanagerUrl, auth: null }),
+        records: createSqlSilenceStore(db),
+        leases: createSqlLeases(db),
+        pollMs: 3_600_000,
+      }
+    : undefined;
   const slack = createSlackSurface(
     config.slack,
     {
@@ -103,7 +126,8 @@ export async function startTestApp(
     logger,
     metrics,
     slack,
-    render: createAlertRenderer({ rules, rollbacks }),
+    render: createAlertRenderer({ rules, rollbacks, silences: silencing?.records }),
+    console: { ...(opts.readCache ? { cache: opts.readCache } : {}), ...(silencing ? { silencing } : {}) },
     alerts,
     audit,
     outbox: createSqlOutbox(db, opts.clock),

@@ -10,7 +10,11 @@ export const ACTION_IDS = {
   /** Approve / Cancel a pending rollback request; their `value` is the request id, not the group id. */
   rollbackApprove: 'mogo_rollback_approve',
   rollbackCancel: 'mogo_rollback_cancel',
+  /** Without ALERTMANAGER_URL: a link to Alertmanager's silence page. */
   silence: 'mogo_silence_link',
+  /** With ALERTMANAGER_URL: opens mogo's silence dialog / expires the group's silences made by mogo. */
+  silenceOpen: 'mogo_silence',
+  unsilence: 'mogo_unsilence',
   /** The storm roll-up's "Acknowledge…" menu; the selected option's `value` is the group id. */
   rollupAck: 'mogo_rollup_ack',
 } as const;
@@ -18,6 +22,7 @@ export const ACTION_IDS = {
 /** callback_id of each modal mogo opens; the view_submission handlers match on it. */
 export const CALLBACK_IDS = {
   rollbackConfirm: 'mogo_rollback_confirm',
+  silence: 'mogo_silence_submit',
 } as const;
 
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];

@@ -98,6 +98,7 @@ describe('renderAlertGroup', () => {
       type: 'context',
       elements: [
         { type: 'mrkdwn', text: 'P1 · score 130 · severity-critical (+100), prod (+30)', verbatim: true },
+        { type: 'mrkdwn', text: `id \`${fixtureGroup().id.slice(0, 6)}\``, verbatim: true },
       ],
     });
   });

@@ -6,11 +6,13 @@ import {
   firstSummaryOf,
   alertnameOf as groupAlertname,
   priorityReason,
+  shortIdOf,
 } from '../../domain/group';
 import type { ChatMessage } from '../../ports';
 import { ACTION_IDS } from './action-ids';
 import { alertLine, orderForDisplay, type Shared, sharedOf } from './alert-lines';
 import {
+  code,
   escapeText,
   isWebUrl,
   link,
@@ -23,6 +25,9 @@ import {
   truncate,
 } from './mrkdwn';
 import { type RollbackView, rollbackButtons, rollbackStatusLine } from './rollback-status';
+import { type SilenceView, silencedFingerprints, silenceLine } from './silence-status';
+
+export type { SilenceView } from './silence-status';
 
 export interface RenderOptions {
   /**
@@ -32,6 +37,11 @@ export interface RenderOptions {
   maxAlerts?: number;
   /** Whether the group can be rolled back and its latest rollback request; absent: no Rollback button. */
   rollback?: RollbackView;
+  /**
+   * Real silences (ALERTMANAGER_URL is set): the group's active silences made by mogo; the Silence button opens
+   * mogo's dialog. Absent: the Silence button links to Alertmanager's silence page.
+   */
+  silence?: SilenceView;
 }
 
 /**
@@ -42,17 +52,21 @@ export function renderAlertGroup(group: AlertGroup, opts: RenderOptions = {}): C
   const shared = sharedOf(group);
   const head = [header(group), summary(group, shared), priorityContext(group)];
   const tail: KnownBlock[] = [
-    stateContext(group, opts.rollback),
-    linksContext(group, shared),
-    actions(group, opts.rollback),
+    stateContext(group, opts.rollback, opts.silence),
+    linksContext(group, shared, opts.silence),
+    actions(group, opts.rollback, opts.silence),
   ].filter((b) => b !== null);
+  const silenced = silencedFingerprints(group, opts.silence);
 
   const alerts = orderForDisplay(group.alerts);
   const held = group.allAlerts?.count ?? alerts.length;
   const budget = SLACK_LIMITS.blocks - head.length - tail.length - 2; // divider + the "more" note
   const wanted = Math.max(0, Math.floor(opts.maxAlerts ?? ALERTS_SHOWN));
   const shown = alerts.slice(0, Math.min(wanted, budget));
-  const body: KnownBlock[] = [{ type: 'divider' }, ...shown.map((a) => section(alertLine(a, shared)))];
+  const body: KnownBlock[] = [
+    { type: 'divider' },
+    ...shown.map((a) => section(alertLine(a, shared, silenced.has(a.fingerprint)))),
+  ];
   const notes: string[] = [];
   if (held > shown.length) notes.push(`…and ${held - shown.length} more`);
   if (group.truncatedAlerts > 0) notes.push(`Alertmanager left out ${group.truncatedAlerts} alerts`);
@@ -121,23 +135,31 @@ function summary(group: AlertGroup, shared: Shared): SectionBlock {
  * maintenance) when it gave one, else the score and each rule that contributed, in evaluation order.
  */
 function priorityContext(group: AlertGroup): ContextBlock {
-  return context(`${group.routing.priority} · ${escapeText(priorityReason(group.routing))}`);
+  return context(
+    `${group.routing.priority} · ${escapeText(priorityReason(group.routing))}`,
+    `id ${code(shortIdOf(group.id))}`,
+  );
 }
 
-function stateContext(group: AlertGroup, rollback: RollbackView | undefined): ContextBlock | null {
+function stateContext(
+  group: AlertGroup,
+  rollback: RollbackView | undefined,
+  silence: SilenceView | undefined,
+): ContextBlock | null {
   const lines: string[] = [];
   if (group.ack !== null)
     lines.push(`:eyes: Acknowledged by <@${group.ack.by}> at ${slackDate(group.ack.at)}`);
+  for (const s of silence?.active ?? []) lines.push(silenceLine(group, s));
   if (rollback?.latest) lines.push(rollbackStatusLine(rollback.latest));
   return lines.length === 0 ? null : context(lines.join('\n'));
 }
 
-function linksContext(group: AlertGroup, shared: Shared): ContextBlock | null {
+function linksContext(group: AlertGroup, shared: Shared, real: SilenceView | undefined): ContextBlock | null {
   const links: string[] = [];
   if (shared.generatorURL !== null) links.push(link(shared.generatorURL, 'Source'));
   const runbook = shared.annotations.runbook_url;
   if (runbook !== undefined) links.push(link(runbook, 'Runbook'));
-  const silence = silenceUrl(group.externalURL, group.groupLabels);
+  const silence = real ? null : silenceUrl(group.externalURL, group.groupLabels);
   if (silence !== null) links.push(link(silence, 'Silence'));
   return links.length === 0 ? null : context(links.join(' · '));
 }
@@ -146,7 +168,11 @@ function linksContext(group: AlertGroup, shared: Shared): ContextBlock | null {
  * Buttons while something fires: a resolved message is a record, acting on it goes through commands. The one
  * exception is a pending rollback request, which keeps its Approve / Cancel buttons until it is answered.
  */
-function actions(group: AlertGroup, rollback: RollbackView | undefined): ActionsBlock | null {
+function actions(
+  group: AlertGroup,
+  rollback: RollbackView | undefined,
+  real: SilenceView | undefined,
+): ActionsBlock | null {
   const firing = group.status !== 'resolved';
   const value = truncate(group.id, SLACK_LIMITS.buttonValue);
   const elements: Button[] = [];
@@ -157,9 +183,13 @@ function actions(group: AlertGroup, rollback: RollbackView | undefined): Actions
         : button('Unacknowledge', ACTION_IDS.unack, value),
     );
   elements.push(...rollbackButtons(rollback, group.id, firing));
-  const silence = silenceUrl(group.externalURL, group.groupLabels);
-  if (firing && silence !== null && isWebUrl(silence) && silence.length <= SLACK_LIMITS.buttonUrl) {
-    elements.push({ ...button('Silence', ACTION_IDS.silence, value), url: silence });
+  if (real) {
+    if (firing) elements.push(button('Silence…', ACTION_IDS.silenceOpen, value));
+    if (real.active.length > 0) elements.push(button('Unsilence', ACTION_IDS.unsilence, value));
+  } else {
+    const silence = silenceUrl(group.externalURL, group.groupLabels);
+    if (firing && silence !== null && isWebUrl(silence) && silence.length <= SLACK_LIMITS.buttonUrl)
+      elements.push({ ...button('Silence', ACTION_IDS.silence, value), url: silence });
   }
   return elements.length === 0 ? null : { type: 'actions', block_id: 'mogo_actions', elements };
 }

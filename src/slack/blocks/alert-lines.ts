@@ -45,9 +45,11 @@ export function orderForDisplay(alerts: Alert[]): Alert[] {
 }
 
 /** One alert as mrkdwn: status, distinguishing labels, when, and its own text and links where they differ. */
-export function alertLine(alert: Alert, shared: Shared): string {
+export function alertLine(alert: Alert, shared: Shared, silenced = false): string {
   const firing = alert.status === 'firing';
-  const status = firing ? `${FIRING_EMOJI} *firing*` : `${RESOLVED_EMOJI} *resolved*`;
+  const status =
+    (firing ? `${FIRING_EMOJI} *firing*` : `${RESOLVED_EMOJI} *resolved*`) +
+    (silenced && firing ? ' · :no_bell: *silenced*' : '');
   const labels = distinguishingLabels(alert, shared).map(([k, v]) => code(`${k}=${v}`));
   const when =
     firing || alert.endsAt === null

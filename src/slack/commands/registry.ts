@@ -1,5 +1,17 @@
+import type { RollbackDeps } from '../../incidents/rollback/deps';
+import type { RollbackRunner } from '../../incidents/rollback/runner';
+import type { SilenceDeps } from '../../incidents/silence';
 import type { Logger } from '../../logger';
-import type { AlertStore, AuditLog, ChatMessage, Clock } from '../../ports';
+import type {
+  AlertStore,
+  AuditLog,
+  Chat,
+  ChatMessage,
+  Clock,
+  Directory,
+  ReadCache,
+  RulesProvider,
+} from '../../ports';
 
 /**
  * What every `/incident` subcommand may use. The core is always there; a subcommand that needs more (a store,
@@ -10,6 +22,16 @@ export interface CommandDeps {
   audit: AuditLog;
   clock: Clock;
   logger: Logger;
+  /** Reads (open groups) come from here first: short-lived, shared by replicas when Redis is configured. */
+  cache: ReadCache;
+  rules: RulesProvider;
+  directory: Directory;
+  chat: Chat;
+  /** A use case changed a group: render now. */
+  onChanged: () => void;
+  rollback?: { deps: RollbackDeps; runner: RollbackRunner };
+  /** Present when silences are real (ALERTMANAGER_URL). */
+  silence?: SilenceDeps;
 }
 
 /** One `/incident` invocation, parsed. Only the ids Slack signed for are trusted. */

@@ -1,0 +1,136 @@
+import { sampleAlert, sampleGroup } from '../../test/fakes/alert-group';
+import { createStaticDirectory } from '../../test/fakes/directory';
+import { AppError } from '../errors';
+import { createLogger } from '../logger';
+import type { NewSilence, SilenceRecord, SilenceStore, Silences } from '../ports';
+import { RoleSchema } from '../rollback/config-schema';
+import type { RuleSet } from '../rules';
+import { groupMatchers, parseSilenceDuration, type SilenceDeps, silenceGroup, unsilence } from './silence';
+
+const group = sampleGroup('{}:{alertname="HighLatency"}', {
+  alerts: [sampleAlert('fp1'), sampleAlert('fp2')],
+});
+const alice = { id: 'UALICE', name: 'alice' };
+
+function setup(opts: { roles?: unknown[]; failCreate?: AppError; failRecord?: boolean } = {}) {
+  const created: NewSilence[] = [];
+  const expired: string[] = [];
+  const records = new Map<string, SilenceRecord>();
+  const api: Silences = {
+    async create(s) {
+      if (opts.failCreate) throw opts.failCreate;
+      created.push(s);
+      return { id: `am-${created.length}` };
+    },
+    async expire(id) {
+      expired.push(id);
+      return 'expired';
+    },
+    get: async () => null,
+    alerts: async () => [],
+  };
+  const store: SilenceStore = {
+    async record(s) {
+      if (opts.failRecord) throw new AppError('STORE_UNAVAILABLE', 'db down');
+      const r = { ...s, state: 'active' as const, endedAt: null, endedBy: null, checkedAt: null };
+      records.set(s.id, r);
+      return r;
+    },
+    async end(id, end, by) {
+      const r = records.get(id);
+      if (r?.state !== 'active') return null;
+      const e = { ...r, state: end, endedBy: by, endedAt: new Date() };
+      records.set(id, e);
+      return e;
+    },
+    get: async (id) => records.get(id) ?? null,
+    activeForGroup: async (g) => [...records.values()].filter((r) => r.groupId === g && r.state === 'active'),
+    takeDueForCheck: async () => [],
+    countActive: async () => 0,
+  };
+  const roles = (opts.roles ?? []).map((r) => RoleSchema.parse(r));
+  const deps: SilenceDeps = {
+    alerts: { getGroup: async (id) => (id === group.id ? group : null) },
+    silences: api,
+    records: store,
+    rules: { current: () => ({ roles }) as unknown as RuleSet },
+    directory: createStaticDirectory({ SSRE: ['UBOB'] }),
+    clock: { now: () => new Date('2026-05-01T09:00:00Z') },
+    logger: createLogger('silent'),
+  };
+  return { deps, created, expired, records };
+}
+
+describe('silencing', () => {
+  it('reads durations like 90m, 2h, 1d, 1h30m; refuses nonsense and extremes', () => {
+    expect(parseSilenceDuration('90m')).toBe(90 * 60_000);
+    expect(parseSilenceDuration('1D')).toBe(86_400_000);
+    expect(parseSilenceDuration('1h30m')).toBe(90 * 60_000);
+    expect(parseSilenceDuration('soon')).toMatch(/not a duration/);
+    expect(parseSilenceDuration('30s')).toMatch(/at least 1m/);
+    expect(parseSilenceDuration('60d')).toMatch(/at most 30d/);
+  });
+
+  it('a group is silenced by the labels all its firing alerts share; one alert by all its labels', async () => {
+    expect(groupMatchers(group).map((m) => m.name)).toEqual(['alertname']); // severity is not on every alert
+    const { deps, created } = setup();
+    const out = await silenceGroup(deps, {
+      groupId: group.id,
+      user: alice,
+      duration: '2h',
+      comment: '',
+      fingerprint: 'fp2',
+    });
+    expect(out).toMatchObject({
+      kind: 'silenced',
+      record: { scope: 'alert', fingerprint: 'fp2', createdBy: 'UALICE' },
+    });
+    expect(created[0]).toMatchObject({
+      createdBy: 'alice (UALICE)',
+      comment: 'Silenced from Slack',
+      endsAt: new Date('2026-05-01T11:00:00Z'),
+    });
+    expect(created[0]!.matchers.map((m) => `${m.name}=${m.value}`)).toEqual([
+      'alertname=HighLatency',
+      'fingerprint=fp2',
+    ]);
+  });
+
+  it('when roles declare `silence`, only their members may silence or unsilence', async () => {
+    const roles = [{ name: 'sre', usergroups: ['SSRE'], permissions: [{ action: 'silence' }] }];
+    const { deps, created } = setup({ roles });
+    const denied = await silenceGroup(deps, { groupId: group.id, user: alice, duration: '1h', comment: '' });
+    expect(denied).toEqual({ kind: 'denied', message: 'You need a role that may silence alerts (sre).' });
+    expect(created).toEqual([]);
+    const bob = { id: 'UBOB', name: 'bob' };
+    expect(
+      (await silenceGroup(deps, { groupId: group.id, user: bob, duration: '1h', comment: '' })).kind,
+    ).toBe('silenced');
+    expect((await unsilence(deps, { groupId: group.id, user: alice })).kind).toBe('denied');
+    expect((await unsilence(deps, { groupId: group.id, user: bob })).kind).toBe('unsilenced');
+  });
+
+  it('Alertmanager refusing is an outcome in its words, and nothing is recorded', async () => {
+    const failCreate = new AppError(
+      'ALERTMANAGER_REJECTED',
+      'Alertmanager refused to create the silence: bad matcher.',
+    );
+    const { deps, records } = setup({ failCreate });
+    expect(await silenceGroup(deps, { groupId: group.id, user: alice, duration: '1h', comment: '' })).toEqual(
+      {
+        kind: 'alertmanager_failed',
+        code: 'ALERTMANAGER_REJECTED',
+        message: 'Alertmanager refused to create the silence: bad matcher.',
+      },
+    );
+    expect(records.size).toBe(0);
+  });
+
+  it('a silence that cannot be recorded is expired again in Alertmanager (nothing half-done)', async () => {
+    const { deps, expired } = setup({ failRecord: true });
+    await expect(
+      silenceGroup(deps, { groupId: group.id, user: alice, duration: '1h', comment: '' }),
+    ).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(expired).toEqual(['am-1']);
+  });
+});

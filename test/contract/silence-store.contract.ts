@@ -1,0 +1,121 @@
+import type { AuditLog, Leases, SilenceStore } from '../../src/ports';
+import type { Db } from '../../src/store/db';
+import { createSqlAlertStore } from '../../src/store/sql-alert-store';
+import { createSqlAuditLog } from '../../src/store/sql-audit-log';
+import { createSqlLeases } from '../../src/store/sql-leases';
+import { createSqlSilenceStore } from '../../src/store/sql-silence-store';
+import { sampleGroup } from '../fakes/alert-group';
+import { manualClock } from '../fakes/clock';
+import { newGroupKey } from './alert-store.fixtures';
+
+const T0 = new Date('2026-05-01T09:00:00.000Z');
+const HOUR = 3600_000;
+
+/** SilenceStore and Leases: records commit with their audit rows and a re-render; one end wins; one lease holder. */
+export function silenceStoreContract(name: string, openDb: () => Promise<Db>): void {
+  describe(`SilenceStore and Leases contract (${name})`, () => {
+    let db: Db;
+    let store: SilenceStore;
+    let leases: Leases;
+    let audit: AuditLog & { close(): Promise<void> };
+    const clock = manualClock(T0);
+    let n = 0;
+
+    beforeAll(async () => {
+      db = await openDb();
+      store = createSqlSilenceStore(db, clock);
+      leases = createSqlLeases(db, clock);
+      audit = createSqlAuditLog(db, { flushIntervalMs: 10, onError: () => {} });
+    });
+    afterAll(async () => {
+      await audit?.close();
+      await db?.close();
+    });
+
+    async function newGroup() {
+      const key = newGroupKey();
+      const r = await createSqlAlertStore(db, clock).mutateGroup(key, () => ({
+        next: sampleGroup(key),
+        audit: [],
+      }));
+      return r!.group;
+    }
+    const silence = (groupId: string, over = {}) => ({
+      id: `sil-${name}-${++n}`,
+      groupId,
+      scope: 'group' as const,
+      fingerprint: null,
+      matchers: [{ name: 'alertname', value: 'HighLatency', isRegex: false, isEqual: true }],
+      createdBy: 'UALICE',
+      createdByName: 'alice',
+      comment: 'disk swap',
+      startsAt: clock.now(),
+      endsAt: new Date(clock.now().getTime() + HOUR),
+      ...over,
+    });
+    const version = async (groupId: string) =>
+      (await db.query<{ version: number }>('SELECT version FROM alert_groups WHERE id = $1', [groupId]))
+        .rows[0]!.version;
+
+    test('a recorded silence is active for its group, with its audit row and a new group version', async () => {
+      const g = await newGroup();
+      const before = await version(g.id);
+      const s = silence(g.id);
+      const rec = await store.record(s, [
+        { actor: 'UALICE', action: 'alert.silenced', subject: `group:${g.id}` },
+      ]);
+      expect(rec).toMatchObject({ ...s, state: 'active', endedAt: null, endedBy: null, checkedAt: null });
+      expect(await store.activeForGroup(g.id)).toEqual([rec]);
+      expect(await store.get(s.id)).toEqual(rec);
+      expect(await version(g.id)).toBe(before + 1);
+      expect((await audit.list({ subject: `group:${g.id}`, action: 'alert.silenced' })).length).toBe(1);
+    });
+
+    test('ending is once: the second end of the same silence writes nothing', async () => {
+      const g = await newGroup();
+      const s = silence(g.id);
+      await store.record(s, []);
+      const ends = await Promise.all([
+        store.end(s.id, 'unsilenced', 'UBOB', [
+          { actor: 'UBOB', action: 'alert.unsilenced', subject: `group:${g.id}` },
+        ]),
+        store.end(s.id, 'removed', null, [
+          { actor: 'alertmanager', action: 'alert.unsilenced', subject: `group:${g.id}` },
+        ]),
+      ]);
+      expect(ends.filter((e) => e !== null)).toHaveLength(1);
+      expect(await store.activeForGroup(g.id)).toEqual([]);
+      expect((await audit.list({ subject: `group:${g.id}`, action: 'alert.unsilenced' })).length).toBe(1);
+    });
+
+    test('the poller takes the least recently checked active silences and marks them checked', async () => {
+      await db.query("UPDATE silences SET state = 'expired' WHERE state = 'active'");
+      const g = await newGroup();
+      const a = silence(g.id);
+      const b = silence(g.id);
+      await store.record(a, []);
+      await store.record(b, []);
+      expect(await store.countActive()).toBe(2);
+      const first = await store.takeDueForCheck(1);
+      expect(first).toHaveLength(1);
+      expect(first[0]!.checkedAt).toEqual(clock.now());
+      clock.advance(1000);
+      const second = await store.takeDueForCheck(1);
+      expect(second[0]!.id).not.toBe(first[0]!.id);
+    });
+
+    test('a lease has one holder until it runs out or is released', async () => {
+      const lease = `lease-${name}-${++n}`;
+      const taken = await Promise.all(['r1', 'r2', 'r3'].map((h) => leases.tryAcquire(lease, h, 10_000)));
+      expect(taken.filter(Boolean)).toHaveLength(1);
+      const holder = ['r1', 'r2', 'r3'][taken.indexOf(true)]!;
+      const other = holder === 'r1' ? 'r2' : 'r1';
+      expect(await leases.tryAcquire(lease, holder, 10_000)).toBe(true); // renewed
+      expect(await leases.tryAcquire(lease, other, 10_000)).toBe(false);
+      clock.advance(10_001);
+      expect(await leases.tryAcquire(lease, other, 10_000)).toBe(true); // ran out
+      await leases.release(lease, other);
+      expect(await leases.tryAcquire(lease, holder, 10_000)).toBe(true);
+    });
+  });
+}
