@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Notification } from '../domain/alert';
 import { asAppError } from '../errors';
 import { readBody } from '../http/body';
+import { parseJsonSteps } from '../http/json-steps';
 import { sendError, sendJson } from '../http/respond';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -84,7 +85,7 @@ export function createWebhookRoute(deps: WebhookRouteDeps) {
     }
     let json: unknown;
     try {
-      json = JSON.parse(body.toString('utf8'));
+      json = await runYielding(parseJsonSteps(body));
     } catch (e) {
       reject(req, res, 400, 'PAYLOAD_INVALID', `body is not valid JSON: ${(e as Error).message}`, {
         issues: [],
