@@ -1,17 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, type Receiver, SocketModeReceiver } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
+import type { App } from '@slack/bolt';
 import type { SlackConfig, SlackMode } from '../config';
 import type { Logger } from '../logger';
 import type { AlertStore, AuditLog, Chat, DigestPublisher, Directory, Notifier, RateBudget } from '../ports';
 import type { SeenRequests } from '../ports/seen-requests';
-import { createCachedDirectory } from '../rollback/directory';
-import { createMemorySeenRequests } from '../store/memory/memory-seen-requests';
-import { boltLogger, slackLogLevel } from './bolt-logger';
-import { createLoggingChat, createSlackChat, type SlackChatOptions } from './chat';
-import { createSlackDirectory } from './directory';
+import { createLoggingChat, type SlackChatOptions } from './chat';
 import { createSlackDigestPublisher, createSlackNotifier } from './notifier';
-import { SlackHttpReceiver } from './receiver';
 
 /** Everything Slack-facing, built for one mode; createApp wires the use cases to it. */
 export interface SlackSurface {
@@ -48,71 +42,39 @@ export interface SlackSurfaceOverrides {
   directory?: Directory;
 }
 
-/** The Slack adapters for `config`'s mode: the Slack counterpart of openStorage(), called by the composition root. */
+/**
+ * The Slack adapters for `config`'s mode: the Slack counterpart of openStorage(), called by the composition root.
+ * Bolt and the Web API client are required only when Slack is connected (surface-connected.ts): local mode
+ * never loads them, about 40 MB of memory and a good part of start-up (bench/RESULTS.md, issue 10).
+ */
 export function createSlackSurface(
   config: SlackConfig,
   deps: SlackSurfaceDeps,
   overrides: SlackSurfaceOverrides = {},
 ): SlackSurface {
-  const { logger } = deps;
-  const client = config.mode === 'local' ? undefined : webClient(config.botToken, config.apiUrl, logger);
-  const chatOptions = { budget: deps.budget, logger, ...(deps.onCall ? { onCall: deps.onCall } : {}) };
-  const chat = overrides.chat ?? (client ? createSlackChat(client, chatOptions) : createLoggingChat(logger));
-  const directory =
-    overrides.directory ?? (client ? createCachedDirectory(createSlackDirectory(client)) : emptyDirectory);
-  const surface = {
-    mode: config.mode,
+  if (config.mode !== 'local') {
+    const connected = require('./surface-connected') as typeof import('./surface-connected');
+    return connected.createConnectedSurface(config, deps, overrides);
+  }
+  const chat = overrides.chat ?? createLoggingChat(deps.logger);
+  return baseSurface('local', chat, overrides.directory ?? emptyDirectory, deps);
+}
+
+/** What every mode has: the chat, the directory, and the notifier and digest publisher built on the chat. */
+export function baseSurface(
+  mode: SlackMode,
+  chat: Chat,
+  directory: Directory,
+  deps: Pick<SlackSurfaceDeps, 'alerts'>,
+): SlackSurface {
+  return {
+    mode,
     chat,
     directory,
     notifier: createSlackNotifier({ alerts: deps.alerts, chat }),
     digests: createSlackDigestPublisher(chat),
     start: async () => {},
     stop: async () => {},
-  };
-  if (config.mode === 'local') return surface;
-
-  const clientOptions = config.apiUrl ? { slackApiUrl: config.apiUrl } : {};
-  let receiver: Receiver;
-  let events: SlackSurface['events'];
-  if (config.mode === 'http') {
-    const http = new SlackHttpReceiver({
-      signingSecret: config.signingSecret,
-      logger,
-      audit: deps.audit,
-      seen: deps.seenRequests ?? createMemorySeenRequests(),
-    });
-    receiver = http;
-    events = (req, res) => http.handle(req, res);
-  } else {
-    receiver = new SocketModeReceiver({
-      appToken: config.appToken,
-      logger: boltLogger(logger),
-      logLevel: slackLogLevel(logger),
-      // apps.connections.open must go to SLACK_API_URL too; Bolt 5 takes the socket client's options here
-      installerOptions: { clientOptions },
-    });
-  }
-  const bolt = new App({
-    token: config.botToken,
-    receiver,
-    logger: boltLogger(logger),
-    logLevel: slackLogLevel(logger),
-    clientOptions,
-  });
-  bolt.error(async (err) => {
-    logger.error({ err }, 'unhandled Slack listener error');
-  });
-  const socket = config.mode === 'socket';
-  return {
-    ...surface,
-    bolt,
-    ...(events ? { events } : {}),
-    start: async () => {
-      if (socket) await bolt.start();
-    },
-    stop: async () => {
-      if (socket) await bolt.stop();
-    },
   };
 }
 
@@ -121,14 +83,3 @@ export function createSlackSurface(
  * (Not a test double: this is what "no Slack" means for access checks.)
  */
 const emptyDirectory: Directory = { usergroupMembers: async () => [] };
-
-function webClient(token: string, apiUrl: string | undefined, logger: Logger): WebClient {
-  return new WebClient(token, {
-    logger: boltLogger(logger),
-    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    // under the render worker's 10 s job lease
-    timeout: 5_000,
-  });
-}

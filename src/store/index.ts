@@ -15,13 +15,10 @@ import type {
 } from '../ports';
 import type { SeenRequests } from '../ports/seen-requests';
 import type { Db } from './db';
-import { createPgliteDb } from './embedded/pglite-db';
 import { createMemoryRateBudget } from './memory/memory-rate-budget';
 import { createMemoryReadCache } from './memory/memory-read-cache';
 import { createMemorySeenRequests } from './memory/memory-seen-requests';
 import { migrate } from './migrations';
-import { createPgDb } from './postgres/pg-db';
-import { connectRedis } from './redis/connect';
 import { createRedisRateBudget } from './redis/redis-rate-budget';
 import { createRedisReadCache } from './redis/redis-read-cache';
 import { createRedisSeenRequests } from './redis/redis-seen-requests';
@@ -77,6 +74,15 @@ export interface Storage {
   close(): Promise<void>;
 }
 
+/**
+ * The adapters for a technology are required when configuration picks them, not imported at the top: pg,
+ * ioredis and PGlite each cost megabytes and tens of milliseconds to load, and a process uses PostgreSQL or
+ * PGlite, with or without Redis (bench/RESULTS.md, issue 10).
+ */
+const postgres = (): typeof import('./postgres/pg-db') => require('./postgres/pg-db');
+const embedded = (): typeof import('./embedded/pglite-db') => require('./embedded/pglite-db');
+const redisAdapter = (): typeof import('./redis/connect') => require('./redis/connect');
+
 /** Opens (and migrates) the database and the short-term state store chosen by configuration. */
 export async function openStorage(opts: StorageOptions): Promise<Storage> {
   const log = opts.logger.child({ module: 'store' });
@@ -90,13 +96,13 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
   try {
     let db: Db;
     if (opts.databaseUrl) {
-      db = await createPgDb({
+      db = await postgres().createPgDb({
         connectionString: opts.databaseUrl,
         onIdleError: (err) => log.warn({ err }, 'idle PostgreSQL connection failed'),
       });
     } else {
       await mkdir(opts.dataDir, { recursive: true });
-      db = await createPgliteDb({
+      db = await embedded().createPgliteDb({
         dataDir: opts.dataDir,
         onCreate: (dir) =>
           log.info(
@@ -107,7 +113,7 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
     }
     closers.push(() => db.close());
     if (opts.databaseUrl && opts.migrationDatabaseUrl) {
-      const owner = await createPgDb({ connectionString: opts.migrationDatabaseUrl, max: 1 });
+      const owner = await postgres().createPgDb({ connectionString: opts.migrationDatabaseUrl, max: 1 });
       try {
         const applied = await migrate(owner);
         if (applied.length > 0) log.info({ applied }, 'database migrated (MIGRATION_DATABASE_URL)');
@@ -121,7 +127,7 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
 
     let redis: Redis | undefined;
     if (opts.redisUrl) {
-      redis = await connectRedis(opts.redisUrl, {
+      redis = await redisAdapter().connectRedis(opts.redisUrl, {
         onError: (err) => log.warn({ err }, 'Redis connection error'),
       });
       const client = redis;

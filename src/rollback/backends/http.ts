@@ -1,5 +1,5 @@
 import type { Agent } from 'node:https';
-import axios, { type AxiosInstance, isAxiosError } from 'axios';
+import type { AxiosInstance } from 'axios';
 import { AppError } from '../../errors';
 import { type Runtime, truncate } from './runtime';
 
@@ -58,8 +58,13 @@ export interface HttpOptions {
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 const TLS = /CERT|SELF_SIGNED|TLS|SSL/;
 
+/** axios, required on the first backend made: about 30 MB that a bot which never rolls back does not load. */
+const axiosModule = (): typeof import('axios') => require('axios');
+
 export function createHttp(opts: HttpOptions): HttpClient {
   const { rt, label } = opts;
+  const axios = axiosModule();
+  const isAxiosError = axios.isAxiosError;
   const instance: AxiosInstance = axios.create({
     ...(opts.baseURL === undefined ? {} : { baseURL: opts.baseURL }),
     timeout: opts.timeoutMs,
