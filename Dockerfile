@@ -22,5 +22,5 @@ VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # What `npm start` runs, without npm: node is PID 1 and gets SIGTERM itself (mogo drains on it), and no npm process
-# stays resident beside it. --liftoff-only: see README "Memory".
-CMD ["node", "--liftoff-only", "dist/cli/main.js", "serve"]
+# stays resident beside it. --liftoff-only and --max-semi-space-size: see README ("Start-up and memory").
+CMD ["node", "--liftoff-only", "--max-semi-space-size=2", "dist/cli/main.js", "serve"]

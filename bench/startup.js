@@ -2,7 +2,9 @@
 /**
  * Start-up time and memory in local mode (issue 10): starts the command of package.json's `start` script
  * (`node --liftoff-only dist/cli/main.js serve`; `--plain` drops the node flags) on a fresh data directory, then again on the same directory, and for each start reports the time until /healthz answers
- * 200 and the process's resident memory (VmRSS) one second after that, plus its peak (VmHWM).
+ * 200 and the process's resident memory (VmRSS) one second after that, plus its peak (VmHWM). cpuMs is the
+ * serving process's CPU time (user + system) until ready: on a loaded machine it stays close to what the wall
+ * time would be on an idle one, since start-up runs on one thread (for `npm start`, npm's own CPU is not in it).
  * With `--npm` it also times `npm start` with dist/ up to date (the prestart check, no rebuild).
  *
  * Usage: npm run build && node bench/startup.js [--runs N] [--npm] [--plain]
@@ -11,9 +13,9 @@
 'use strict';
 const { spawn } = require('node:child_process');
 const { mkdtempSync, readdirSync, readFileSync, rmSync } = require('node:fs');
-const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
+const { freePort, memoryOf } = require('./process-stats');
 
 const ROOT = join(__dirname, '..');
 const args = process.argv.slice(2);
@@ -21,22 +23,15 @@ const RUNS = Number(args[args.indexOf('--runs') + 1]) || 3;
 const WITH_NPM = args.includes('--npm');
 const PLAIN = args.includes('--plain');
 
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function memoryOf(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { rssMB: Math.round(kb('VmRSS') / 1024), peakMB: Math.round(kb('VmHWM') / 1024) };
+/** CPU seconds (user + system) the process has used: unlike wall time, barely moved by other load on the machine. */
+function cpuMsOf(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Math.round(((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS);
 }
+const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 /** `npm start` runs node as a grandchild (under npm and sh): the serving process is the group's biggest. */
 function serverPid(groupId) {
@@ -81,9 +76,10 @@ async function start(label, dataDir, command) {
       await sleep(20);
     }
     const readyMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    const cpuMs = cpuMsOf(serverPid(child.pid));
     await sleep(1000);
     const mem = memoryOf(serverPid(child.pid));
-    const result = { label, readyMs: Math.round(readyMs), ...mem };
+    const result = { label, readyMs: Math.round(readyMs), cpuMs, ...mem };
     console.log(JSON.stringify(result));
     return result;
   } finally {
@@ -117,6 +113,7 @@ async function main() {
     if (v.length === 0) continue;
     summary[k] = {
       readyMs: median(v.map((r) => r.readyMs)),
+      cpuMs: median(v.map((r) => r.cpuMs)),
       rssMB: median(v.map((r) => r.rssMB)),
       peakMB: median(v.map((r) => r.peakMB)),
     };

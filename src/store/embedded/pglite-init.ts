@@ -26,9 +26,9 @@ export const PGLITE_START_PARAMS: readonly string[] = [
   '-c',
   'max_parallel_maintenance_workers=0',
   // PostgreSQL's default 128 MB of shared buffers is all resident WASM memory in an embedded database that
-  // holds a few MB of alerts; 16 MB saves ~100 MB of RSS (bench/startup.js).
+  // holds a few MB of alerts; 8 MB saves ~110 MB of RSS (bench/startup.js; 16 MB cost 5-7 MB more than 8).
   '-c',
-  'shared_buffers=16MB',
+  'shared_buffers=8MB',
 ];
 
 /** True when dataDir holds no database yet (PostgreSQL writes PG_VERSION when it creates one). */
