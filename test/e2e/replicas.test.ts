@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-server';
 import { type BotCluster, startBots } from '../helpers/bot-cluster';
+import { oneAlertNotification } from '../helpers/notification';
 import { eventually, REDIS_URL, requirePostgres, requireRedis } from '../helpers/services';
 
 const TOKEN = 'replicas-webhook-token-0123456789';
@@ -15,31 +16,8 @@ rules:
     weight: 30
 `;
 
-function notification(group: string, status: 'firing' | 'resolved') {
-  const labels = { alertname: 'Rep', group };
-  return JSON.stringify({
-    version: '4',
-    groupKey: `{}:{alertname="Rep", group="${group}"}`,
-    truncatedAlerts: 0,
-    status,
-    receiver: 'mogo',
-    groupLabels: labels,
-    commonLabels: labels,
-    commonAnnotations: { summary: `Rep ${group}` },
-    externalURL: 'http://alertmanager:9093',
-    alerts: [
-      {
-        status,
-        labels: { ...labels, instance: 'i0' },
-        annotations: {},
-        startsAt: '2026-12-04T10:00:00Z',
-        endsAt: status === 'resolved' ? '2026-12-04T10:05:00Z' : '0001-01-01T00:00:00Z',
-        generatorURL: 'http://prometheus/graph',
-        fingerprint: `${group}`.padEnd(16, '0'),
-      },
-    ],
-  });
-}
+const notification = (group: string, status: 'firing' | 'resolved') =>
+  oneAlertNotification('Rep', group, status);
 
 /** Where Slack shows group `g` now: its own message, or a line of a roll-up. */
 function placesOf(slack: FakeSlack, g: string): { own: number; lines: number; resolved: boolean } {
