@@ -33,12 +33,13 @@ import { registerRollupActions } from './slack/actions/rollup-actions';
 import { withFallbackNote } from './slack/blocks/fallback-note';
 import { renderRollup } from './slack/blocks/rollup';
 import { type ConsoleOptions, createIncidentConsole, type IncidentConsole } from './slack/console';
+import { createOncallFeatures, type OncallFeatures, type OncallStores } from './slack/oncall-features';
 import { POSTS_PER_SECOND_PER_CHANNEL } from './slack/rate-limits';
 import type { SlackSurface } from './slack/surface';
 
 /** Every adapter is built by the caller (main.ts, or a test with fakes); createApp only wires. */
 export interface AppDeps {
-  config: Pick<Config, 'webhook' | 'rollback' | 'digest'>;
+  config: Pick<Config, 'webhook' | 'rollback' | 'digest' | 'oncall'>;
   logger: Logger;
   alerts: AlertStore;
   audit: AuditLog;
@@ -70,6 +71,10 @@ export interface AppDeps {
   metrics?: Metrics;
   /** The incident console's read cache and real silences (createIncidentConsole). */
   console?: ConsoleOptions;
+  /** Escalation steps and report jobs (PostgreSQL). */
+  oncall: OncallStores;
+  /** Escalation check schedule instead of config's; false: none (tests call app.oncall.escalation.runNow()). */
+  escalationSchedule?: string | false;
 }
 
 export interface MogoApp {
@@ -87,6 +92,8 @@ export interface MogoApp {
     runNow(at?: Date): Promise<DigestResult>;
   };
   console: Pick<IncidentConsole, 'poller'>;
+  /** Escalation and reports (runNow for tests and the CLI). */
+  oncall: OncallFeatures;
   /** Starts background work (render worker, Socket Mode connection); the caller owns listen(). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -116,6 +123,18 @@ export function createApp(deps: AppDeps): MogoApp {
   const sweep = () => sweepRollbacks(rollback, runner);
   const digest = (periodStart: Date) =>
     postDigest({ digests: deps.digests, publisher: slack.digests, audit: deps.audit, logger }, periodStart);
+  const oncall = createOncallFeatures({
+    ...deps.oncall,
+    config: config.oncall,
+    alerts: deps.alerts,
+    placements: deps.placements,
+    audit: deps.audit,
+    rules: deps.rules,
+    clock,
+    logger,
+    chat: slack.chat,
+    ...(deps.escalationSchedule === undefined ? {} : { escalationSchedule: deps.escalationSchedule }),
+  });
   let sweepJob: ReturnType<typeof scheduleRollbackSweep> | undefined;
   let digestJob: ReturnType<typeof scheduleDigest> | undefined;
 
@@ -128,7 +147,16 @@ export function createApp(deps: AppDeps): MogoApp {
   }
   const incidentConsole = createIncidentConsole(
     slack.bolt,
-    { ...deps, chat: slack.chat, directory: slack.directory, metrics, rollback, runner, onChanged },
+    {
+      ...deps,
+      chat: slack.chat,
+      directory: slack.directory,
+      metrics,
+      rollback,
+      runner,
+      onChanged,
+      reports: oncall.reports,
+    },
     deps.console,
   );
   const webhook = createWebhookRoute({
@@ -148,6 +176,7 @@ export function createApp(deps: AppDeps): MogoApp {
     rollbacks: { runner, sweep },
     digest: { runNow: (at = clock.now()) => digest(at) },
     console: incidentConsole,
+    oncall,
     async start() {
       worker.start();
       incidentConsole.start();
@@ -161,6 +190,7 @@ export function createApp(deps: AppDeps): MogoApp {
           expression: config.digest.schedule,
           timeZone: config.digest.timeZone,
         });
+      oncall.start();
       await slack.start();
     },
     async stop() {
@@ -168,6 +198,7 @@ export function createApp(deps: AppDeps): MogoApp {
       await sweepJob?.stop();
       await digestJob?.stop();
       await incidentConsole.stop();
+      await oncall.stop();
       await runner.stop();
       await worker.stop();
     },

@@ -29,6 +29,16 @@ const urlWith = (protocols: string[], what: string) =>
     { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')} (${what})` },
   );
 
+function cronOrOff(fallback: string) {
+  return z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((v) => v === 'off' || validCron(v), {
+      message: `must be a cron expression (5 fields, or 6 with seconds first), e.g. "${fallback}", or "off"`,
+    });
+}
+
 /** Every environment variable mogo reads. README.md lists the same set; keep them in step. */
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -97,6 +107,22 @@ const EnvSchema = z.object({
     .refine((v) => canonicalTimeZone(v) !== undefined, {
       message: 'must be an IANA time zone name, e.g. "UTC" or "Europe/Berlin"',
     }),
+  ESCALATION_SCHEDULE: cronOrOff('*/30 * * * * *'),
+  REPORT_CHANNELS: z
+    .string()
+    .trim()
+    .default('')
+    .refine((v) => v.split(',').every((c) => c.trim() === '' || /^[CG][A-Z0-9]{6,}$/.test(c.trim())), {
+      message: 'must be comma-separated Slack channel ids such as "C0123ABCD" (files are shared by id)',
+    }),
+  REPORT_SCHEDULE: cronOrOff('0 9 * * 1'),
+  REPORT_TIME_ZONE: z
+    .string()
+    .trim()
+    .default('UTC')
+    .refine((v) => canonicalTimeZone(v) !== undefined, {
+      message: 'must be an IANA time zone name, e.g. "UTC" or "Europe/Berlin"',
+    }),
 });
 
 /**
@@ -135,6 +161,11 @@ export interface Config {
   };
   /** The digest of digest-only alert groups: when it runs; null when DIGEST_SCHEDULE=off. */
   digest: { schedule: string; timeZone: string } | null;
+  /** Escalation checks (null: ESCALATION_SCHEDULE=off) and the weekly report (null: no REPORT_CHANNELS). */
+  oncall: {
+    escalationSchedule: string | null;
+    weeklyReport: { channels: string[]; schedule: string; timeZone: string } | null;
+  };
   /** Alertmanager's API for real silences; null without ALERTMANAGER_URL (the Silence button links to its UI). */
   alertmanager: { url: string; auth: AlertmanagerAuth; pollMs: number } | null;
 }
@@ -195,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       e.DIGEST_SCHEDULE === 'off'
         ? null
         : { schedule: e.DIGEST_SCHEDULE, timeZone: canonicalTimeZone(e.DIGEST_TIME_ZONE)! },
+    oncall: oncallConfigOf(e),
     alertmanager: e.ALERTMANAGER_URL
       ? { url: e.ALERTMANAGER_URL, auth: alertmanagerAuthOf(e), pollMs: e.SILENCE_POLL_SECONDS * 1000 }
       : null,
@@ -232,6 +264,19 @@ export function redactUrl(value: string): string | null {
   for (const key of [...url.searchParams.keys()])
     if (/pass|secret|token|key/i.test(key)) url.searchParams.set(key, '***');
   return url.toString();
+}
+
+function oncallConfigOf(e: z.infer<typeof EnvSchema>): Config['oncall'] {
+  const channels = e.REPORT_CHANNELS.split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  return {
+    escalationSchedule: e.ESCALATION_SCHEDULE === 'off' ? null : e.ESCALATION_SCHEDULE,
+    weeklyReport:
+      channels.length > 0 && e.REPORT_SCHEDULE !== 'off'
+        ? { channels, schedule: e.REPORT_SCHEDULE, timeZone: canonicalTimeZone(e.REPORT_TIME_ZONE)! }
+        : null,
+  };
 }
 
 function alertmanagerAuthOf(e: z.infer<typeof EnvSchema>): AlertmanagerAuth {

@@ -93,6 +93,7 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
     placements: storage.placements,
     rollbacks: storage.rollbacks,
     digests: storage.digests,
+    oncall: storage.oncall,
     deployerFor: deployersFrom(env, logger, initialRules.targets),
     rules,
     metrics,

@@ -1,9 +1,7 @@
-import { schedule } from 'node-cron';
 import type { Logger } from '../logger';
+import { type Job, scheduleTask } from './cron-task';
 
-export interface Job {
-  stop(): Promise<void>;
-}
+export type { Job } from './cron-task';
 
 /**
  * Runs the rollback sweep (expire unapproved requests, report rollbacks whose process is gone) on a cron
@@ -14,17 +12,5 @@ export function scheduleRollbackSweep(
   logger: Logger,
   expression = '*/15 * * * * *',
 ): Job {
-  const log = logger.child({ module: 'rollback-sweep' });
-  const task = schedule(
-    expression,
-    async () => {
-      await sweep().catch((err) => log.error({ err }, 'rollback sweep failed; it runs again on schedule'));
-    },
-    { name: 'rollback-sweep', noOverlap: true },
-  );
-  return {
-    async stop() {
-      await task.destroy();
-    },
-  };
+  return scheduleTask('rollback-sweep', sweep, logger, expression);
 }

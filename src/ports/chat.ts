@@ -40,8 +40,14 @@ export interface ChannelChat {
   archive(channel: string): Promise<void>;
   /** One message by its ts (conversations.history latest=ts inclusive limit=1), or a thread reply's; null if gone. */
   messageAt(channel: string, ts: string): Promise<ChatMessageRecord | null>;
-  /** Uploads a text file into a channel (files.getUploadURLExternal, upload, files.completeUploadExternal). */
-  uploadFile(channel: string, file: { filename: string; title: string; content: string }): Promise<void>;
+  /**
+   * Uploads a text file (files.getUploadURLExternal, upload, files.completeUploadExternal) into a channel, or
+   * with a user id (U…/W…) into that person's direct messages with mogo; `comment` is the message with it.
+   */
+  uploadFile(
+    channel: string,
+    file: { filename: string; title: string; content: string; comment?: string },
+  ): Promise<void>;
 }
 
 /** The only way the core talks to Slack. Errors are AppErrors with SLACK_* codes. */

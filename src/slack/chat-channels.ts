@@ -93,11 +93,14 @@ export function createChannelMethods(client: WebClient, call: PacedCall, send?: 
           res.status >= 500 ? 'SLACK_UNAVAILABLE' : 'SLACK_REQUEST_FAILED',
           `file upload: HTTP ${res.status}`,
         );
+      // a user id is shared through `channels` (Slack opens the direct message); a channel through channel_id
+      const where = /^[UW][A-Z0-9]+$/.test(channel) ? { channels: channel } : { channel_id: channel };
       await call('files.completeUploadExternal', channel, send, () =>
         client.files.completeUploadExternal({
           files: [{ id: url.file_id!, title: file.title }],
-          channel_id: channel,
-        }),
+          ...where,
+          ...(file.comment ? { initial_comment: file.comment } : {}),
+        } as Parameters<typeof client.files.completeUploadExternal>[0]),
       );
     },
   };

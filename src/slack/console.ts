@@ -21,6 +21,7 @@ import type {
 import { createMemoryReadCache } from '../store/memory/memory-read-cache';
 import { registerSilenceActions } from './actions/silence-actions';
 import { registerIncidentCommand } from './commands/incident';
+import type { CommandDeps } from './commands/registry';
 
 /** What the incident console needs beyond the app's own dependencies (built in main.ts). */
 export interface ConsoleOptions {
@@ -49,6 +50,8 @@ export interface ConsoleDeps {
   rollback: RollbackDeps;
   runner: RollbackRunner;
   onChanged: () => void;
+  /** `/incident report` queues here (slack/oncall-features.ts). */
+  reports?: CommandDeps['reports'];
 }
 
 export interface IncidentConsole {
@@ -107,6 +110,7 @@ export function createIncidentConsole(
       onChanged: deps.onChanged,
       rollback: { deps: deps.rollback, runner: deps.runner },
       ...(silence ? { silence } : {}),
+      ...(deps.reports ? { reports: deps.reports } : {}),
     });
     if (silence)
       registerSilenceActions(bolt, {

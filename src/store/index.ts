@@ -4,12 +4,15 @@ import type { Logger } from '../logger';
 import type {
   AlertStore,
   DigestStore,
+  EscalationStore,
   IncidentStore,
   Leases,
   Outbox,
   Placements,
   RateBudget,
   ReadCache,
+  ReportJobs,
+  ReportSource,
   RollbackStore,
   SilenceStore,
 } from '../ports';
@@ -25,11 +28,13 @@ import { createRedisSeenRequests } from './redis/redis-seen-requests';
 import { createSqlAlertStore } from './sql-alert-store';
 import { createSqlAuditLog, type SqlAuditLog } from './sql-audit-log';
 import { createSqlDigestStore } from './sql-digest-store';
+import { createSqlEscalationStore } from './sql-escalations';
 import { createSqlIncidentStore } from './sql-incident-store';
 import { createSqlLeases } from './sql-leases';
 import { createSqlStateReadings, type StateReadings } from './sql-metric-sources';
 import { createSqlOutbox } from './sql-outbox';
 import { createSqlPlacements } from './sql-placements';
+import { createSqlReportJobs, createSqlReportSource } from './sql-reports';
 import { createSqlRollbackStore } from './sql-rollback-store';
 import { createSqlSilenceStore } from './sql-silence-store';
 
@@ -68,6 +73,8 @@ export interface Storage {
   pingDatabase(): Promise<void>;
   /** Resolves when Redis answers PING; absent without REDIS_URL (/readyz "degraded", mogo_redis_up). */
   pingRedis?: () => Promise<void>;
+  /** Escalation steps, report jobs and the rows reports are built from. */
+  oncall: { escalations: EscalationStore; reportJobs: ReportJobs; reportSource: ReportSource };
   /** Aggregates read at scrape time for the metrics. */
   readings: StateReadings;
   /** Flushes the audit log, then closes Redis and the database. */
@@ -143,9 +150,10 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
     });
     closers.push(() => audit.close());
 
+    const alerts = createSqlAlertStore(db);
     return {
       db,
-      alerts: createSqlAlertStore(db),
+      alerts,
       outbox: createSqlOutbox(db),
       placements: createSqlPlacements(db),
       audit,
@@ -167,6 +175,11 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
       pingDatabase: () => within(PING_TIMEOUT_MS, 'database', db.query('select 1')),
       ...(redis ? { pingRedis: () => within(PING_TIMEOUT_MS, 'Redis', (redis as Redis).ping()) } : {}),
       readings: createSqlStateReadings(db),
+      oncall: {
+        escalations: createSqlEscalationStore(db),
+        reportJobs: createSqlReportJobs(db),
+        reportSource: createSqlReportSource(db, alerts),
+      },
       close: closeAll,
     };
   } catch (err) {

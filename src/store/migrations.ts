@@ -368,6 +368,36 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 8,
+    name: 'escalation_and_report_jobs',
+    statements: [
+      // one row per escalation step taken: the claim that tells a step once across replicas and restarts
+      `CREATE TABLE escalation_steps (
+        group_id text NOT NULL,
+        step text NOT NULL,
+        claimed_at timestamptz NOT NULL,
+        PRIMARY KEY (group_id, step)
+      )`,
+      // reports built off the request path: leased by one worker at a time, retried when a worker dies
+      `CREATE TABLE report_jobs (
+        id bigserial PRIMARY KEY,
+        requested_by text NOT NULL,
+        deliver_to text NOT NULL,
+        period_start timestamptz NOT NULL,
+        period_end timestamptz NOT NULL,
+        state text NOT NULL DEFAULT 'queued',
+        attempts int NOT NULL DEFAULT 0,
+        due_at timestamptz NOT NULL,
+        leased_until timestamptz,
+        requested_at timestamptz NOT NULL,
+        finished_at timestamptz,
+        error text,
+        dedup_key text UNIQUE
+      )`,
+      `CREATE INDEX report_jobs_due_idx ON report_jobs (due_at) WHERE state IN ('queued', 'running')`,
+    ],
+  },
 ];
 
 /** Arbitrary constant namespacing mogo's advisory locks; the second key is the schema, so schemas don't wait. */

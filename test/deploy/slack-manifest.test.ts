@@ -26,6 +26,8 @@ const SCOPE_OF: Record<string, string[]> = {
   'views.open': [],
   'views.update': [],
   'usergroups.users.list': ['usergroups:read'],
+  'files.getUploadURLExternal': ['files:write'],
+  'files.completeUploadExternal': ['files:write'],
 };
 
 describe('manifest.yml', () => {

@@ -16,6 +16,16 @@ export interface FakeChannel {
   files: { id: string; title: string; content: string }[];
 }
 
+/** A file shared with one person (their direct messages with the app). */
+export interface DirectFile {
+  user: string;
+  id: string;
+  filename: string;
+  title: string;
+  content: string;
+  comment: string | null;
+}
+
 /** Slack's channel-name rule: lowercase letters, digits, hyphens, underscores; at most 80 characters. */
 const NAME = /^[a-z0-9_-]{1,80}$/;
 const BOT_USER = 'UBOT';
@@ -24,6 +34,8 @@ const BOT_USER = 'UBOT';
 export class FakeChannels {
   readonly byId = new Map<string, FakeChannel>();
   private readonly uploads = new Map<string, { filename: string; content: string | null }>();
+  /** Files shared into someone's direct messages with the app (`channels` = a user id). */
+  readonly direct: DirectFile[] = [];
   private fileSeq = 0;
 
   constructor(
@@ -49,6 +61,7 @@ export class FakeChannels {
   reset(): void {
     this.byId.clear();
     this.uploads.clear();
+    this.direct.length = 0;
   }
 
   byName(name: string): FakeChannel | undefined {
@@ -163,6 +176,9 @@ export class FakeChannels {
       }
       case 'files.completeUploadExternal': {
         const files = parseFiles(body.files);
+        const toUser = str(body.channels);
+        if (toUser !== undefined && body.channel_id === undefined)
+          return this.shareWithUser(toUser, files, body);
         const c = this.open(body.channel_id);
         if (typeof c === 'string') return fail(c);
         for (const f of files) {
@@ -175,6 +191,26 @@ export class FakeChannels {
       default:
         return fail('unknown_method');
     }
+  }
+
+  /** `channels` naming one user: the file lands in their direct messages with the app. */
+  private shareWithUser(user: string, files: { id: string; title?: string }[], body: Body): SlackResult {
+    if (!/^[UW][A-Z0-9]{2,}$/.test(user)) return fail('channel_not_found');
+    if (files.length === 0) return fail('invalid_arguments');
+    for (const f of files) {
+      const u = this.uploads.get(f.id);
+      if (!u || u.content === null) return fail('file_not_found');
+      this.direct.push({
+        user,
+        id: f.id,
+        filename: u.filename,
+        title: f.title ?? u.filename,
+        content: u.content,
+        comment: str(body.initial_comment) ?? null,
+      });
+      this.uploads.delete(f.id);
+    }
+    return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
   }
 
   /** The channel, or Slack's error string when it cannot be changed. */

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FakeChannel } from './slack-channels';
+import type { DirectFile, FakeChannel } from './slack-channels';
 import { createSlackLimiter, INCOMING_WEBHOOK } from './slack-limits';
 import { type FakeMessage, type FakeSlackOptions, type SlackResult, SlackState } from './slack-state';
 
-export type { FakeChannel } from './slack-channels';
+export type { DirectFile, FakeChannel } from './slack-channels';
 export type { LimitSpec, SlackLimitsOption } from './slack-limits';
 export { INCOMING_WEBHOOK } from './slack-limits';
 export type { FakeMessage, FakeSlackOptions } from './slack-state';
@@ -62,6 +62,8 @@ export interface FakeSlack {
   setSocketModeUrl(url: string | undefined): void;
   /** A channel made by conversations.create, by id or name. */
   channel(idOrName: string): FakeChannel | undefined;
+  /** Files shared into people's direct messages with mogo (files.completeUploadExternal with a user id). */
+  readonly directFiles: readonly DirectFile[];
   /** A person's message in a channel (or a thread), as if typed in Slack; returns its ts. */
   addUserMessage(channel: string, user: string, text: string, threadTs?: string): string;
   /** Forgets calls, messages, failures, delays and rate-limit buckets; ts values keep increasing. */
@@ -223,6 +225,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       else delays.delete(method);
     },
     setSocketModeUrl: (url) => state.setSocketModeUrl(url),
+    get directFiles() {
+      return [...state.channels.direct];
+    },
     channel: (idOrName) =>
       state.channels.byId.get(idOrName) ?? state.channels.byName(idOrName.replace(/^#/, '')),
     addUserMessage: (channel, user, text, threadTs) => state.addUserMessage(channel, user, text, threadTs),

@@ -30,9 +30,11 @@ import { migrate } from '../../src/store/migrations';
 import { createSqlAlertStore } from '../../src/store/sql-alert-store';
 import { createSqlAuditLog, type SqlAuditLog } from '../../src/store/sql-audit-log';
 import { createSqlDigestStore } from '../../src/store/sql-digest-store';
+import { createSqlEscalationStore } from '../../src/store/sql-escalations';
 import { createSqlLeases } from '../../src/store/sql-leases';
 import { createSqlOutbox } from '../../src/store/sql-outbox';
 import { createSqlPlacements } from '../../src/store/sql-placements';
+import { createSqlReportJobs, createSqlReportSource } from '../../src/store/sql-reports';
 import { createSqlRollbackStore } from '../../src/store/sql-rollback-store';
 import { createSqlSilenceStore } from '../../src/store/sql-silence-store';
 
@@ -78,6 +80,8 @@ export async function startTestApp(
     budget?: RateBudget;
     /** Share a database between apps (a restart); the caller closes it. */
     db?: Db;
+    /** The escalation check's cron expression; by default none (tests call app.oncall.escalation.runNow()). */
+    escalationSchedule?: string;
     /** Signed Slack requests already seen; share one (e.g. Redis) between apps to act as replicas. */
     seenRequests?: SeenRequests;
     /** Real silences against this Alertmanager; the poller runs only when the test calls poller.runNow(). */
@@ -134,6 +138,12 @@ export async function startTestApp(
     placements: createSqlPlacements(db, opts.clock),
     rollbacks,
     digests: createSqlDigestStore(db),
+    oncall: {
+      escalations: createSqlEscalationStore(db),
+      reportJobs: createSqlReportJobs(db),
+      reportSource: createSqlReportSource(db, store),
+    },
+    escalationSchedule: opts.escalationSchedule ?? false,
     deployerFor: opts.deployerFor ?? noDeployer,
     ...(opts.rollbackOptions ? { rollbackOptions: opts.rollbackOptions } : {}),
     rollbackSweep: opts.rollbackSweep ?? false,

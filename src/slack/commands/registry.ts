@@ -10,6 +10,7 @@ import type {
   Clock,
   Directory,
   ReadCache,
+  ReportRequest,
   RulesProvider,
 } from '../../ports';
 
@@ -32,6 +33,8 @@ export interface CommandDeps {
   rollback?: { deps: RollbackDeps; runner: RollbackRunner };
   /** Present when silences are real (ALERTMANAGER_URL). */
   silence?: SilenceDeps;
+  /** Queues a report for the background worker (`report`). */
+  reports?: { request(request: ReportRequest): Promise<unknown> };
 }
 
 /** One `/incident` invocation, parsed. Only the ids Slack signed for are trusted. */

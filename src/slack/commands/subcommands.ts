@@ -1,5 +1,7 @@
 import { helpCommand } from './help';
+import { oncallCommand } from './oncall';
 import type { Subcommand } from './registry';
+import { reportCommand } from './report';
 import { statusCommand } from './status';
 
 /**
@@ -8,5 +10,7 @@ import { statusCommand } from './status';
  */
 export const SUBCOMMANDS: readonly Subcommand[] = [
   statusCommand,
+  oncallCommand,
+  reportCommand,
   helpCommand, // keep last
 ];
