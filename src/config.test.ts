@@ -109,6 +109,22 @@ describe('loadConfig', () => {
     );
   });
 
+  it('checks escalation every 30 s by default; a weekly report only with REPORT_CHANNELS (channel ids)', () => {
+    expect(loadConfig({}).oncall).toEqual({ escalationSchedule: '*/30 * * * * *', weeklyReport: null });
+    expect(loadConfig({ ESCALATION_SCHEDULE: 'off' }).oncall.escalationSchedule).toBeNull();
+    expect(
+      loadConfig({ REPORT_CHANNELS: 'C0123ABCD, C0456EFGH', REPORT_TIME_ZONE: 'Europe/Berlin' }).oncall
+        .weeklyReport,
+    ).toEqual({ channels: ['C0123ABCD', 'C0456EFGH'], schedule: '0 9 * * 1', timeZone: 'Europe/Berlin' });
+    expect(
+      problemsOf({
+        REPORT_CHANNELS: '#ops',
+        ESCALATION_SCHEDULE: 'often',
+        REPORT_TIME_ZONE: 'Nowhere',
+      }).sort(),
+    ).toEqual(['ESCALATION_SCHEDULE', 'REPORT_CHANNELS', 'REPORT_TIME_ZONE']);
+  });
+
   it("reads Alertmanager's API settings: bearer or basic, never both, never without a URL", () => {
     expect(loadConfig({}).alertmanager).toBeNull();
     const url = 'http://am:9093';

@@ -96,7 +96,7 @@ describeWithPg('escalation across two replicas (real PostgreSQL, fake Slack, fak
     // the P1 names the on-call of its team in the message itself
     expect(String(posted.body.text)).toContain('<@UALICE>');
     await eventuallyPlaced();
-  });
+  }, 60_000);
 
   /** The message's ts is recorded just after the post; escalation replies only once it is. */
   async function eventuallyPlaced() {

@@ -3,22 +3,28 @@
  * path and uploads a Markdown and a CSV file to the requester through Slack's external upload flow; the figures
  * are checked against ones computed by hand. A job whose worker died is taken again when its lease ends.
  */
+
+import { reportCommand } from '../../src/cli/report-command';
 import type { Alert, Priority } from '../../src/domain/alert';
 import { type AlertGroup, groupIdOf } from '../../src/domain/group';
 import { buildReportFor } from '../../src/incidents/report/run';
 import { createSqlReportJobs, createSqlReportSource } from '../../src/store/sql-reports';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-server';
 import { readJson, SIGNING_SECRET, startTestApp, type TestApp } from '../helpers/app-harness';
-import { eventually } from '../helpers/services';
+import { eventually, requirePostgres, type TestPostgres, testPostgres } from '../helpers/services';
 import { signSlackRequest, slashCommandBody } from '../helpers/slack-sign';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-describe('reports queued for export', () => {
+// real PostgreSQL: it starts in milliseconds where the embedded one needs seconds of CPU on a loaded machine
+const describeWithPg = requirePostgres() ? describe : describe.skip;
+
+describeWithPg('reports queued for export', () => {
   let slack: FakeSlack;
   let t: TestApp;
+  let pg: TestPostgres;
   const now = Date.now();
   const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -86,7 +92,8 @@ describe('reports queued for export', () => {
 
   beforeAll(async () => {
     slack = await startFakeSlack({ limits: false });
-    t = await startTestApp({ slackApiUrl: slack.url });
+    pg = testPostgres();
+    t = await startTestApp({ slackApiUrl: slack.url, db: await pg.open({ max: 4 }) });
     const g1 = await seed('g1', {
       alertname: 'PaymentsDown',
       service: 'payments',
@@ -144,11 +151,12 @@ describe('reports queued for export', () => {
     row('rollback.failed', `group:${g1}`);
     row('rollback.failed', `group:${g3}`);
     await t.audit.flush();
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await t?.close();
     await slack?.close();
+    await pg?.drop();
   });
 
   it('the figures match the ones computed by hand', async () => {
@@ -180,6 +188,22 @@ describe('reports queued for export', () => {
       { alertname: 'DiskFull', notifications: 4, groups: 1 },
       { alertname: 'Heartbeat', notifications: 1, groups: 1 },
     ]);
+  });
+
+  it('mogo report prints the same report (json, csv), and refuses a bad format', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s) };
+    expect(await reportCommand(t.db, ['--since', '7d', '--format', 'json'], io, new Date())).toBe(0);
+    const json = JSON.parse(out.join(''));
+    expect(json.totals).toEqual({ groups: 4, alerts: 7 });
+    expect(json.timeToResolve).toEqual({ count: 3, medianMs: 30 * MIN, p90Ms: 60 * MIN });
+    out.length = 0;
+    const since = new Date(now - 36 * HOUR).toISOString();
+    expect(await reportCommand(t.db, ['--since', since, '--format', 'csv'], io, new Date())).toBe(0);
+    expect(out.join('')).toContain('totals,all,groups,2\n'); // g3 and g4 only
+    expect(await reportCommand(t.db, ['--format', 'pdf'], io, new Date())).toBe(2);
+    expect(err.join('')).toContain('--format must be one of md, csv, json');
   });
 
   it('/incident report answers at once, then the files reach the requester through the external upload flow', async () => {
