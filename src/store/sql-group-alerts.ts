@@ -5,6 +5,8 @@ import type { Queryable } from './db';
 
 /** Alert rows per statement: a 10,000-alert group is 3 MB of JSON, far too much for one bind or one row. */
 const BATCH = 500;
+/** Alert rows read per round trip (about 300 KB). */
+const PAGE = 1_000;
 
 const UPSERT = `
   INSERT INTO group_alerts (group_id, fingerprint, pos, firing, alert)
@@ -14,7 +16,7 @@ const UPSERT = `
     SET pos = excluded.pos, firing = excluded.firing, alert = excluded.alert`;
 
 export interface GroupAlerts {
-  /** Every alert of the group, in the group's own order. */
+  /** Every alert of the group, in the group's own order; `q` must be a transaction (it reads a page at a time). */
   readAll(q: Queryable, groupId: string): Promise<Alert[]>;
   /**
    * Makes the group's rows hold `next`. `base` is what readAll returned for the state `next` was decided
@@ -34,14 +36,23 @@ export function createGroupAlerts(): GroupAlerts {
 
   return {
     async readAll(q, groupId) {
-      const { rows } = await q.query<{ pos: number; alert: Alert }>(
-        'SELECT pos, alert FROM group_alerts WHERE group_id = $1 ORDER BY pos',
+      // a page at a time: a 10,000-alert result read at once arrives in a few socket reads that pg parses
+      // in one piece each (tens of ms); between pages the event loop runs
+      await q.query(
+        'DECLARE group_alerts_page NO SCROLL CURSOR FOR SELECT pos, alert FROM group_alerts WHERE group_id = $1 ORDER BY pos',
         [groupId],
       );
-      return rows.map((r) => {
-        positions.set(r.alert, r.pos);
-        return r.alert;
-      });
+      const alerts: Alert[] = [];
+      for (;;) {
+        const { rows } = await q.query<{ pos: number; alert: Alert }>(`FETCH ${PAGE} FROM group_alerts_page`);
+        for (const r of rows) {
+          positions.set(r.alert, r.pos);
+          alerts.push(r.alert);
+        }
+        if (rows.length < PAGE) break;
+      }
+      await q.query('CLOSE group_alerts_page');
+      return alerts;
     },
 
     async write(q, groupId, base, next) {
