@@ -72,7 +72,7 @@ export interface PayloadIssue {
 export type ParseResult = { ok: true; notification: Notification } | { ok: false; issues: PayloadIssue[] };
 
 /** Alerts validated between two yields of parseSteps: small enough that the event loop never waits long. */
-const SLICE = 250;
+const SLICE = 100;
 const MAX_ISSUES = 20;
 
 /** Everything but the alerts, which are validated one slice at a time. */
