@@ -133,6 +133,7 @@ export function createApp(deps: AppDeps): MogoApp {
     clock,
     logger,
     chat: slack.chat,
+    metrics: metrics.oncallHooks,
     ...(deps.escalationSchedule === undefined ? {} : { escalationSchedule: deps.escalationSchedule }),
   });
   let sweepJob: ReturnType<typeof scheduleRollbackSweep> | undefined;

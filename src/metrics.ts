@@ -95,6 +95,18 @@ export function createMetrics(opts: MetricsOptions = {}) {
     labelNames: ['result'] as const,
     registers: [registry],
   });
+  const escalations = new Counter({
+    name: 'mogo_escalation_steps_total',
+    help: 'Escalation steps told in a group thread, by kind: escalated (unacknowledged), reminded (acknowledged, still firing)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const reports = new Counter({
+    name: 'mogo_reports_total',
+    help: 'Report jobs finished by the worker, by outcome: delivered, retried, failed',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     webhookRequests,
@@ -122,6 +134,11 @@ export function createMetrics(opts: MetricsOptions = {}) {
         slackCalls.inc({ method, outcome });
         if (outcome !== 'deferred') slackCallDuration.observe({ method }, seconds);
       },
+    },
+    /** Adapter for escalation's and the report worker's narrow metrics hooks. */
+    oncallHooks: {
+      stepTold: (kind: 'escalated' | 'reminded') => escalations.inc({ kind }),
+      reportFinished: (outcome: 'delivered' | 'retried' | 'failed') => reports.inc({ outcome }),
     },
     /** Adapter for the render worker's narrow metrics hook. */
     renderHooks: {

@@ -26,6 +26,7 @@ export interface EscalationDeps {
   audit: AuditLog;
   rules: RulesProvider;
   logger: Logger;
+  metrics?: { stepTold(kind: 'escalated' | 'reminded'): void };
 }
 
 export interface EscalationResult {
@@ -64,6 +65,7 @@ export async function escalateGroups(deps: EscalationDeps, now: Date): Promise<E
     }
     if (due.event.kind === 'escalated') result.escalated++;
     else result.reminded++;
+    deps.metrics?.stepTold(due.event.kind);
     deps.audit.append(auditOf(group, due.event, ref));
   }
   return result;

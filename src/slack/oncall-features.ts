@@ -7,6 +7,7 @@ import { type EscalationResult, escalateGroups } from '../incidents/escalate';
 import { createReportWorker, requestReport, runDueReports } from '../incidents/report/run';
 import { type Job, scheduleTask } from '../jobs/cron-task';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
 import type {
   AlertStore,
   AuditLog,
@@ -40,6 +41,7 @@ export interface OncallFeatureDeps extends OncallStores {
   chat: Chat;
   /** Overrides config's escalation schedule; false: only runNow() (tests). */
   escalationSchedule?: string | false;
+  metrics?: Metrics['oncallHooks'];
   /** How often the report worker looks for jobs queued elsewhere (default 15 s). */
   reportPollMs?: number;
 }
@@ -63,6 +65,7 @@ export function createOncallFeatures(deps: OncallFeatureDeps): OncallFeatures {
     audit: deps.audit,
     rules: deps.rules,
     logger: logger.child({ module: 'escalation' }),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   };
   const reportDeps = {
     jobs: deps.reportJobs,
@@ -70,6 +73,7 @@ export function createOncallFeatures(deps: OncallFeatureDeps): OncallFeatures {
     delivery: createSlackReportDelivery(deps.chat),
     clock,
     logger,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   };
   const worker = createReportWorker(reportDeps, deps.reportPollMs);
   const request = async (r: ReportRequest) => {

@@ -16,6 +16,7 @@ export interface ReportDeps {
   delivery: ReportDelivery;
   clock: Clock;
   logger: Logger;
+  metrics?: { reportFinished(outcome: 'delivered' | 'retried' | 'failed'): void };
 }
 
 export const DEFAULT_PERIOD_MS = 7 * 86_400_000;
@@ -62,6 +63,7 @@ async function runJob(deps: ReportDeps, job: ReportJob): Promise<boolean> {
   const log = deps.logger.child({ module: 'report-worker', job: job.id });
   if (job.attempts > MAX_ATTEMPTS) {
     await deps.jobs.fail(job.id, 'gave up: its worker stopped each time', null, deps.clock.now());
+    deps.metrics?.reportFinished('failed');
     log.error({ attempts: job.attempts }, 'report given up');
     return false;
   }
@@ -69,6 +71,7 @@ async function runJob(deps: ReportDeps, job: ReportJob): Promise<boolean> {
     const report = await buildReportFor(deps.source, job.since, job.until);
     await deps.delivery.deliver(job, report);
     await deps.jobs.complete(job.id, deps.clock.now());
+    deps.metrics?.reportFinished('delivered');
     log.info({ deliverTo: job.deliverTo, groups: report.totals.groups }, 'report delivered');
     return true;
   } catch (err) {
@@ -76,6 +79,7 @@ async function runJob(deps: ReportDeps, job: ReportJob): Promise<boolean> {
     const again = retryable && job.attempts < MAX_ATTEMPTS;
     const message = err instanceof Error ? err.message : String(err);
     await deps.jobs.fail(job.id, message, again ? 30_000 * job.attempts : null, deps.clock.now());
+    deps.metrics?.reportFinished(again ? 'retried' : 'failed');
     log.warn(
       { err, attempts: job.attempts, again },
       again ? 'report failed; it is retried' : 'report failed',
