@@ -70,7 +70,10 @@ function setup(groups: AlertGroup[], placements: Record<string, Placement>, fail
     },
   };
   const deps = {
-    alerts: { listGroups: async () => groups },
+    alerts: {
+      listGroups: async () => groups,
+      getGroupToShow: async (id: string) => groups.find((g) => g.id === id) ?? null,
+    },
     placements: {
       get: async (id: string) => placements[id] ?? null,
       getRollup: async (id: string) =>
@@ -153,6 +156,28 @@ describe('escalateGroups', () => {
       failed: 0,
     });
     expect(told.map((t) => t.ref.ts)).toEqual(['2.0']);
+  });
+
+  it('a group that resolved and fires again starts its chain over, from its firing alerts’ start', async () => {
+    const refired = group('g6', 'db', {
+      alerts: [
+        {
+          fingerprint: 'f',
+          status: 'firing',
+          labels: {},
+          annotations: {},
+          startsAt: new Date(T0 + 60 * MIN).toISOString(),
+          endsAt: null,
+          generatorURL: '',
+        },
+      ],
+    });
+    const { deps, told } = setup([refired], {
+      g6: { kind: 'message', ref: { channel: 'C6', ts: '6.0' }, renderedVersion: 1 },
+    });
+    expect((await escalateGroups(deps, new Date(T0 + 65 * MIN))).escalated).toBe(0);
+    expect((await escalateGroups(deps, new Date(T0 + 70 * MIN))).escalated).toBe(1);
+    expect(told[0]!.event).toMatchObject({ kind: 'escalated', unacknowledgedMs: 10 * MIN });
   });
 
   it('a step that could not be told is given back and told on the next run', async () => {

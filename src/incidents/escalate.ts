@@ -19,7 +19,7 @@ import type {
 import { type EscalationPolicy, onCallUser, type RuleSet } from '../rules';
 
 export interface EscalationDeps {
-  alerts: Pick<AlertStore, 'listGroups'>;
+  alerts: Pick<AlertStore, 'listGroups' | 'getGroupToShow'>;
   placements: Pick<Placements, 'get' | 'getRollup'>;
   steps: EscalationStore;
   notifier: EscalationNotifier;
@@ -37,6 +37,8 @@ export interface EscalationResult {
 
 /** Groups looked at per run; the most pressing come first from listGroups. */
 const MAX_GROUPS = 1000;
+/** Firing alerts read to tell when a group's firing episode began (firing ones come first). */
+const EPISODE_ALERTS = 20;
 
 /** One escalation run at `now`: every step that is due and not yet taken is claimed, told and audited. */
 export async function escalateGroups(deps: EscalationDeps, now: Date): Promise<EscalationResult> {
@@ -47,7 +49,12 @@ export async function escalateGroups(deps: EscalationDeps, now: Date): Promise<E
     if (!group.routing.notify) continue;
     const policy = policyFor(rules, group);
     if (!policy) continue;
-    const due = dueStep(rules, group, policy, now);
+    // listGroups lists no alerts; an unacknowledged group's episode starts with its firing ones
+    const full =
+      !group.ack && policy.afterMs !== undefined
+        ? ((await deps.alerts.getGroupToShow(group.id, EPISODE_ALERTS)) ?? group)
+        : group;
+    const due = dueStep(rules, full, policy, now);
     if (!due) continue;
     const ref = await messageOf(deps, group.id);
     if (!ref) continue; // not shown in Slack (yet): nothing to reply to; a later run will find it
