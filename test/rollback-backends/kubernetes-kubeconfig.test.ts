@@ -122,6 +122,27 @@ describe('kubernetes: kubeconfig and context, as kubectl reaches a cluster', () 
     );
   });
 
+  it('merges the files $KUBECONFIG lists, as kubectl does', async () => {
+    k = await startFakeKubernetes({ tls: TLS, token: STATIC_TOKEN });
+    seedDeployment(k, { images: ['shop:1.4.0', 'shop:1.5.0'] });
+    const whole = JSON.parse(readFileSync(writeKubeconfig({ token: STATIC_TOKEN }), 'utf8'));
+    const half = (i: number) => ({
+      ...whole,
+      ...(i === 0 ? {} : { 'current-context': undefined }),
+      clusters: [whole.clusters[i]],
+      users: [whole.users[i]],
+      contexts: [whole.contexts[i]],
+    });
+    writeFileSync(join(dir, 'a'), JSON.stringify(half(0)));
+    writeFileSync(join(dir, 'b'), JSON.stringify(half(1)));
+    const { deployer, ctx } = deployerFor(
+      { context: 'prod' },
+      { KUBECONFIG: `${join(dir, 'a')}:${join(dir, 'b')}` },
+    );
+
+    await expect(deployer.plan(ctx)).resolves.toMatchObject({ toRevision: '1' });
+  });
+
   it('gets its token from an exec credential plugin, once until it expires, and never shows it', async () => {
     k = await startFakeKubernetes({ tls: TLS, token: EXEC_TOKEN });
     seedDeployment(k, { images: ['shop:1.4.0', 'shop:1.5.0'] });

@@ -44,7 +44,7 @@ export async function openKubeConfig(s: KubeSettings, rt: Runtime): Promise<Kube
   const files = new Map<string, string>();
   let source: string;
   if (s.kubeconfig !== undefined || s.context !== undefined) {
-    source = fromKubeconfig(kc, s, rt);
+    source = fromKubeconfig(kc, () => new KubeConfig(), s, rt);
   } else if (s.api_url !== undefined) {
     const token = s.token_env === undefined ? undefined : rt.secret(s.token_env);
     if (s.ca_file !== undefined) files.set(s.ca_file, 'the CA file (ca_file)');
@@ -89,10 +89,11 @@ export async function requestOptions(
   return { headers, agent: opts.agent };
 }
 
-function fromKubeconfig(kc: KubeConfig, s: KubeSettings, rt: Runtime): string {
+/** Loads `kubeconfig` (or $KUBECONFIG's files, merged as kubectl merges them) and selects the context. */
+function fromKubeconfig(kc: KubeConfig, fresh: () => KubeConfig, s: KubeSettings, rt: Runtime): string {
   const paths = kubeconfigPaths(s, rt);
   for (const [i, path] of paths.entries()) {
-    const one = i === 0 ? kc : new (kc.constructor as new () => KubeConfig)();
+    const one = i === 0 ? kc : fresh();
     try {
       one.loadFromFile(path);
     } catch (e) {
