@@ -42,13 +42,21 @@ export async function appendAuditRows(q: Queryable, entries: readonly AuditEntry
 }
 
 async function insertRows(q: Queryable, rows: readonly PendingRow[]): Promise<void> {
-  // one jsonb parameter instead of arrays: the same statement on every driver, whatever the batch size
+  // one jsonb parameter instead of arrays: the same statement on every driver, whatever the batch size; the
+  // details are JSON already, spliced in rather than encoded again as strings (a 10,000-alert row is 500 KB)
+  const text = (s: string) => wellFormedJson(JSON.stringify(s));
+  const json = rows
+    .map(
+      (r) =>
+        `{"actor":${text(r.actor)},"action":${text(r.action)},"subject":${text(r.subject)},"details":${r.details}}`,
+    )
+    .join(',');
   await q.query(
     `INSERT INTO audit_log (actor, action, subject, details)
-     SELECT e->>'actor', e->>'action', e->>'subject', (e->>'details')::jsonb
+     SELECT e->>'actor', e->>'action', e->>'subject', e->'details'
      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n)
      ORDER BY t.n`,
-    [wellFormedJson(JSON.stringify(rows))],
+    [`[${json}]`],
   );
 }
 
