@@ -4,7 +4,12 @@
  */
 import type { Config } from '../config';
 import { type EscalationResult, escalateGroups } from '../incidents/escalate';
-import { createReportWorker, requestReport, runDueReports } from '../incidents/report/run';
+import {
+  createReportWorker,
+  queueWeeklyReports,
+  requestReport,
+  runDueReports,
+} from '../incidents/report/run';
 import { type Job, scheduleTask } from '../jobs/cron-task';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -53,8 +58,6 @@ export interface OncallFeatures {
   stop(): Promise<void>;
 }
 
-const WEEK_MS = 7 * 86_400_000;
-
 export function createOncallFeatures(deps: OncallFeatureDeps): OncallFeatures {
   const { clock, logger } = deps;
   const escalationDeps = {
@@ -100,18 +103,7 @@ export function createOncallFeatures(deps: OncallFeatureDeps): OncallFeatures {
         jobs.push(
           scheduleTask(
             'weekly-report',
-            async () => {
-              // replicas ticking together agree on the minute, so the dedup key queues one report per channel
-              const until = new Date(Math.floor(clock.now().getTime() / 60_000) * 60_000);
-              for (const channel of weekly.channels)
-                await request({
-                  requestedBy: 'mogo',
-                  deliverTo: channel,
-                  since: new Date(until.getTime() - WEEK_MS),
-                  until,
-                  dedupKey: `weekly:${channel}:${until.toISOString()}`,
-                });
-            },
+            () => queueWeeklyReports(request, weekly.channels, clock.now()),
             logger,
             weekly.schedule,
             weekly.timeZone,

@@ -7,7 +7,8 @@
 import { reportCommand } from '../../src/cli/report-command';
 import type { Alert, Priority } from '../../src/domain/alert';
 import { type AlertGroup, groupIdOf } from '../../src/domain/group';
-import { buildReportFor } from '../../src/incidents/report/run';
+import { buildReportFor, queueWeeklyReports } from '../../src/incidents/report/run';
+import type { ReportRequest } from '../../src/ports';
 import { createSqlReportJobs, createSqlReportSource } from '../../src/store/sql-reports';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-server';
 import { readJson, SIGNING_SECRET, startTestApp, type TestApp } from '../helpers/app-harness';
@@ -246,11 +247,33 @@ describeWithPg('reports queued for export', () => {
     );
   });
 
+  it('a weekly report is queued once when two replicas tick together, and lands in the channel', async () => {
+    const jobs = createSqlReportJobs(t.db);
+    const request = (r: ReportRequest) => jobs.enqueue(r, new Date());
+    const tick = new Date();
+    await Promise.all([
+      queueWeeklyReports(request, ['C0WEEKLY1'], tick),
+      queueWeeklyReports(request, ['C0WEEKLY1'], new Date(tick.getTime() + 1)),
+    ]);
+    const { rows } = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM report_jobs WHERE deliver_to = 'C0WEEKLY1'`,
+    );
+    expect(rows[0]!.n).toBe(1);
+    // whichever worker takes it (this call, or the app's own on its next poll) shares it into the channel
+    await t.app.oncall.reports.runNow();
+    const shared = await slack.waitFor(
+      (c) => c.method === 'files.completeUploadExternal' && c.body.channel_id === 'C0WEEKLY1',
+      20_000,
+    );
+    // a channel the fake does not know: Slack's answer, and the job is given up (not retried)
+    expect(shared.response?.error).toBe('channel_not_found');
+  });
+
   it('a job whose worker died is taken again when its lease ends, by one worker only', async () => {
     // the requested report's job is marked done just after its upload
     await eventually(async () => {
       const { rows } = await t.db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM report_jobs WHERE state <> 'done'`,
+        `SELECT count(*)::int AS n FROM report_jobs WHERE state IN ('queued', 'running')`,
       );
       return rows[0]!.n === 0;
     }, 10_000);

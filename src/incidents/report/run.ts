@@ -49,6 +49,27 @@ export async function requestReport(
   return queued ? { kind: 'queued', id: queued.id } : { kind: 'duplicate' };
 }
 
+/**
+ * The weekly report of each channel, for the 7 days up to `now`'s minute. Replicas ticking together agree on
+ * the minute, so the dedup key queues one report per channel and week.
+ */
+export async function queueWeeklyReports(
+  request: (r: ReportRequest) => Promise<unknown>,
+  channels: readonly string[],
+  now: Date,
+): Promise<void> {
+  const until = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+  const since = new Date(until.getTime() - DEFAULT_PERIOD_MS);
+  for (const channel of channels)
+    await request({
+      requestedBy: 'mogo',
+      deliverTo: channel,
+      since,
+      until,
+      dedupKey: `weekly:${channel}:${until.toISOString()}`,
+    });
+}
+
 /** Takes and runs due jobs until none is left; returns how many were delivered. */
 export async function runDueReports(deps: ReportDeps): Promise<number> {
   let delivered = 0;
