@@ -141,7 +141,8 @@ export function createApp(deps: AppDeps): MogoApp {
 
   if (slack.bolt) {
     const { chat } = slack;
-    const actionDeps = { alerts: deps.alerts, clock, chat, logger, metrics, onChanged };
+    const access = { rules: deps.rules, directory: slack.directory };
+    const actionDeps = { alerts: deps.alerts, clock, chat, logger, metrics, onChanged, access };
     registerAlertButtons(slack.bolt, actionDeps);
     registerRollupActions(slack.bolt, { ...actionDeps, placements: deps.placements });
     registerRollbackActions(slack.bolt, { rollback, runner, chat, metrics });

@@ -84,6 +84,8 @@ export interface RollbackStore {
   activeFor(target: string): Promise<RollbackRecord | null>;
   /** The newest request made from a group's message. */
   latestForGroup(groupId: string): Promise<RollbackRecord | null>;
+  /** The newest requests, active ones first (`/incident rollback status`). */
+  listRecent(limit: number): Promise<RollbackRecord[]>;
   /** Pending requests whose expiresAt has passed, oldest first. */
   listExpired(limit?: number): Promise<RollbackRecord[]>;
   /** Approved or running requests with no sign of life for `staleMs`: their process is gone. */

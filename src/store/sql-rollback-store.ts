@@ -180,6 +180,14 @@ export function createSqlRollbackStore(db: Db, clock?: Clock): RollbackStore {
       ]);
     },
 
+    async listRecent(limit) {
+      const { rows } = await db.query<Row>(
+        `SELECT * FROM rollbacks ORDER BY (state IN ${ACTIVE}) DESC, requested_at DESC, id LIMIT $1`,
+        [limit],
+      );
+      return rows.map(toRecord);
+    },
+
     async listExpired(limit = 100) {
       const { rows } = await db.query<Row>(
         `SELECT * FROM rollbacks WHERE state = 'pending' AND expires_at <= ${NOW}

@@ -234,5 +234,23 @@ export function rollbackStoreContract(name: string, openDb: () => Promise<Db>): 
       expect((await clocked.get(first.id))!.cancelledBy).toBe('UALICE');
       expect(await clocked.latestForGroup('other-group')).toBeNull();
     });
+
+    test('listRecent shows active requests first, then the newest', async () => {
+      const clock = manualClock();
+      const clocked = createSqlRollbackStore(db, clock);
+      const groupId = await createGroup(alerts);
+      const active = newRequest({ groupId });
+      await clocked.create(active, []);
+      clock.advance(1_000);
+      const done = newRequest({ groupId, target: `other-${active.target}` });
+      await clocked.create(done, []);
+      await clocked.transition(done.id, ['pending'], 'denied', { cancelledBy: 'UALICE' }, []);
+
+      const recent = await clocked.listRecent(50);
+      expect(recent.findIndex((r) => r.id === active.id)).toBeLessThan(
+        recent.findIndex((r) => r.id === done.id),
+      );
+      expect(await clocked.listRecent(1)).toHaveLength(1);
+    });
   });
 }

@@ -151,10 +151,10 @@ export interface RollbackWorld {
 const FIXTURE = join(__dirname, '../fixtures/alertmanager/firing-3-alerts.json');
 
 export async function startRollbackWorld(
-  opts: { rollbackOptions?: Partial<RollbackOptions>; db?: Db; slack?: FakeSlack } = {},
+  opts: { rollbackOptions?: Partial<RollbackOptions>; db?: Db; slack?: FakeSlack; rules?: string } = {},
 ): Promise<RollbackWorld> {
   const slack = opts.slack ?? (await startFakeSlack({ usergroups: { SSRE: ['UBOB'] } }));
-  const rulesDir = await writeRulesDir();
+  const rulesDir = await writeRulesDir(opts.rules);
   const deployers = fakeDeployers();
   const t = await startTestApp({
     slackApiUrl: slack.url,

@@ -18,6 +18,7 @@ import {
   blockActionPayload,
   interactionBody,
   signSlackRequest,
+  slashCommandBody,
   viewSubmissionPayload,
 } from '../helpers/slack-sign';
 
@@ -76,6 +77,10 @@ suite('Silence against a real Alertmanager', () => {
         blockActionPayload({ user, channel: ref.channel, ts: ref.ts, actionId, value: groupId }),
       ),
     );
+  const slashCommand = (text: string, user: string) => {
+    const form = slashCommandBody({ command: '/incident', text, user_id: user, channel_id: ref.channel });
+    return send(form);
+  };
   const amSilences = async () =>
     (await (await fetch(`${am.url}/api/v2/silences`)).json()) as {
       id: string;
@@ -210,6 +215,20 @@ suite('Silence against a real Alertmanager', () => {
       actor: 'alertmanager',
       details: expect.objectContaining({ silenceId: active!.id, reason: 'removed' }),
     });
+  });
+
+  it('/incident silence and unsilence do the same by command', async () => {
+    const short = groupId.slice(0, 6);
+    const json = await readJson(await slashCommand(`silence ${short} 90m “rack 4 swap”`, 'UDAVE'));
+    expect(json.text).toMatch(/^:no_bell: Silenced the whole group for 1h30m, until /);
+    const [active] = (await amSilences()).filter((s) => s.status.state === 'active');
+    expect(active).toMatchObject({ createdBy: 'udave (UDAVE)', comment: 'rack 4 swap' });
+    await slack.waitFor(() => lastUpdate().includes('Silenced by <@UDAVE>'), 10_000);
+
+    expect((await readJson(await slashCommand(`unsilence ${short}`, 'UDAVE'))).text).toContain('Unsilenced');
+    expect((await amSilences()).find((s) => s.id === active!.id)?.status.state).toBe('expired');
+    const bad = await readJson(await slashCommand(`silence ${short} soon`, 'UDAVE'));
+    expect(bad.text).toBe('Not silenced: "soon" is not a duration; use e.g. 90m, 2h or 1d.');
   });
 
   it('an alert that resolves while silenced (Alertmanager tells nobody) is shown resolved', async () => {

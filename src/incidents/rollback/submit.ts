@@ -14,6 +14,8 @@ export interface SubmitInput {
   plan: string | null;
   /** The Slack user id Slack signed the submission for. */
   user: string;
+  /** Why, when the request came from `/incident rollback <target> <reason>`. */
+  reason?: string;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function submitRollback(
   const audit = [
     rollbackAudit('rollback.requested', input.user, request, {
       plan: input.plan,
+      ...(input.reason ? { reason: input.reason } : {}),
       approvalRequired: needsApproval,
       expiresAt: expiresAt?.toISOString() ?? null,
     }),

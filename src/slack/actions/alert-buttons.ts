@@ -48,8 +48,9 @@ export function registerAlertButtons(app: App, deps: ButtonDeps): void {
           return;
         }
         const outcome = await useCase(deps, groupId, user);
-        if (outcome.kind === 'group_gone') {
-          if (channel) await deps.chat.postEphemeral(channel, user, MESSAGES.groupGone);
+        if (outcome.kind !== 'ok') {
+          const why = outcome.kind === 'denied' ? outcome.message : MESSAGES.groupGone;
+          if (channel) await deps.chat.postEphemeral(channel, user, why);
           return;
         }
         if (outcome.changed) deps.onChanged();

@@ -24,6 +24,44 @@ export interface RollbackActionDeps {
 }
 
 /**
+ * The Rollback button and `/incident rollback` alike: permission, target free, then the confirmation dialog,
+ * opened at once (a trigger lasts 3 seconds) and updated with the backend's plan. A refusal is returned.
+ */
+export async function openRollbackDialog(
+  deps: Pick<RollbackActionDeps, 'rollback' | 'chat'>,
+  input: { groupId: string; user: string; triggerId: string; reason?: string },
+): Promise<Outcome> {
+  const { rollback, chat } = deps;
+  const { user } = input;
+  const prepared = await prepareRollback(rollback, { groupId: input.groupId, user });
+  if (prepared.kind !== 'ok') return prepared;
+  const { group, target, requestId } = prepared;
+  const dialog = {
+    meta: {
+      groupId: group.id,
+      target: target.name,
+      requestId,
+      plan: null,
+      ...(input.reason ? { reason: input.reason } : {}),
+    },
+    target,
+    group,
+    approvalMinutes: Math.round(rollback.options.approvalTtlMs / 60_000),
+  };
+  const { viewId } = await chat.openView(input.triggerId, { ...rollbackLoadingView(dialog) });
+  const plan = await planRollback(rollback, prepared, user);
+  const view =
+    plan.kind === 'ok'
+      ? rollbackPlanView({ ...dialog, meta: { ...dialog.meta, plan: plan.plan.summary } }, plan.plan)
+      : rollbackPlanFailedView(dialog, plan.error);
+  // the user may have closed the dialog meanwhile: then there is nobody to tell
+  await chat
+    .updateView(viewId, { ...view })
+    .catch((err) => rollback.logger.warn({ err, user }, 'could not update the dialog'));
+  return OK;
+}
+
+/**
  * Thin handlers for the rollback flow: ack Slack at once, run a use case, answer privately when it says no.
  * Only `body.user.id` (the user Slack signed for) is trusted; buttons and the dialog's metadata carry ids only.
  */
@@ -83,26 +121,7 @@ export function registerRollbackActions(app: App, deps: RollbackActionDeps): voi
       );
       return OK;
     }
-    const prepared = await prepareRollback(rollback, { groupId, user });
-    if (prepared.kind !== 'ok') return prepared;
-    const { group, target, requestId } = prepared;
-    const input = {
-      meta: { groupId: group.id, target: target.name, requestId, plan: null },
-      target,
-      group,
-      approvalMinutes: Math.round(rollback.options.approvalTtlMs / 60_000),
-    };
-    const { viewId } = await chat.openView(body.trigger_id, { ...rollbackLoadingView(input) });
-    const plan = await planRollback(rollback, prepared, user);
-    const view =
-      plan.kind === 'ok'
-        ? rollbackPlanView({ ...input, meta: { ...input.meta, plan: plan.plan.summary } }, plan.plan)
-        : rollbackPlanFailedView(input, plan.error);
-    // the user may have closed the dialog meanwhile: then there is nobody to tell
-    await chat
-      .updateView(viewId, { ...view })
-      .catch((err) => log.warn({ err, user }, 'could not update the dialog'));
-    return OK;
+    return openRollbackDialog(deps, { groupId, user, triggerId: body.trigger_id });
   });
   onButton(ACTION_IDS.rollbackApprove, (requestId, user) =>
     approveRollback(rollback, deps.runner, { requestId, user }),

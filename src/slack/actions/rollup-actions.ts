@@ -38,6 +38,7 @@ export function registerRollupActions(app: App, deps: RollupActionDeps): void {
       }
       const outcome = await acknowledgeGroup(deps, groupId, user);
       if (outcome.kind === 'group_gone') await tell(MESSAGES.groupGone);
+      else if (outcome.kind === 'denied') await tell(outcome.message);
       else if (outcome.changed) deps.onChanged();
     } catch (err) {
       log.error({ err, user, groupId }, 'roll-up acknowledge failed');

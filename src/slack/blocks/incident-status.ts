@@ -1,35 +1,78 @@
-import { type AlertGroup, alertnameOf, countByStatus } from '../../domain/group';
+import type { GroupSummary } from '../../incidents/open-groups';
 import type { ChatMessage } from '../../ports';
-import { escapeEntities, escapeText, textObject } from './mrkdwn';
+import {
+  code,
+  escapeEntities,
+  escapeText,
+  link,
+  PRIORITY_EMOJI,
+  slackDate,
+  textObject,
+  truncate,
+} from './mrkdwn';
 
-const MAX_LISTED = 15;
+const MAX_LISTED = 20;
 
-/** `/incident status`: the open alert groups, most pressing first. Pure. */
-export function renderIncidentStatus(open: AlertGroup[]): ChatMessage {
+/**
+ * `/incident status` and `/incident list`: open alert groups, most pressing first, each with its short id, age,
+ * firing count, channel, acknowledgement, silence and links. `title` names a filter. Pure.
+ */
+export function renderIncidentStatus(open: readonly GroupSummary[], now: Date, filter?: string): ChatMessage {
+  const what = filter === undefined ? '' : ` matching ${filter}`;
   if (open.length === 0) {
+    const text = filter === undefined ? 'No open alerts.' : `No open alert groups${what}.`;
     return {
-      text: 'No open alerts.',
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: ':white_check_mark: No open alerts.' } }],
+      text,
+      blocks: [{ type: 'section', text: textObject(`:white_check_mark: ${escapeText(text)}`) }],
     };
   }
   const sorted = [...open].sort(
-    (a, b) => a.routing.priority.localeCompare(b.routing.priority) || b.updatedAt.localeCompare(a.updatedAt),
+    (a, b) => a.priority.localeCompare(b.priority) || a.createdAt.localeCompare(b.createdAt),
   );
-  const lines = sorted.slice(0, MAX_LISTED).map((g) => {
-    const { firing } = countByStatus(g);
-    const name = alertnameOf(g) ?? g.groupKey;
-    const ack = g.ack ? ` · acked by <@${g.ack.by}>` : ' · *not acknowledged*';
-    return `*${g.routing.priority}* ${escapeText(name)} · ${firing} firing · ${escapeText(g.routing.channel)}${ack}`;
-  });
+  const lines = sorted.slice(0, MAX_LISTED).map((g) => statusLine(g, now));
   if (sorted.length > MAX_LISTED) lines.push(`…and ${sorted.length - MAX_LISTED} more`);
-  const title = `${open.length} open alert group${open.length === 1 ? '' : 's'}`;
-  return {
-    text: title,
-    blocks: [
-      { type: 'header', text: { type: 'plain_text', text: title } },
-      { type: 'section', text: textObject(lines.join('\n').slice(0, 3000)) },
-    ],
+  const title = `${open.length} open alert group${open.length === 1 ? '' : 's'}${what}`;
+  const blocks: Record<string, unknown>[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(title, 150) } },
+  ];
+  // one section per ~3000 characters (Slack's limit), lines kept whole
+  let chunk: string[] = [];
+  const flush = () => {
+    if (chunk.length > 0) blocks.push({ type: 'section', text: textObject(chunk.join('\n')) });
+    chunk = [];
   };
+  for (const line of lines) {
+    if ([...chunk, line].join('\n').length > 3000) flush();
+    chunk.push(truncate(line, 3000));
+  }
+  flush();
+  return { text: title, blocks: blocks.slice(0, 50) };
+}
+
+function statusLine(g: GroupSummary, now: Date): string {
+  const parts = [
+    `${PRIORITY_EMOJI[g.priority]} *${g.priority}* ${code(g.shortId)} *${escapeText(truncate(g.name, 120))}*`,
+    `${g.firing} firing`,
+    `for ${age(now.getTime() - Date.parse(g.createdAt))}`,
+    escapeText(g.channel),
+    g.ack ? `acked by <@${g.ack.by}>` : '*not acknowledged*',
+  ];
+  if (g.silencedUntil) parts.push(`:no_bell: silenced until ${slackDate(g.silencedUntil)}`);
+  if (g.generatorURL) parts.push(link(g.generatorURL, 'Source'));
+  if (g.runbookURL) parts.push(link(g.runbookURL, 'Runbook'));
+  return parts.join(' · ');
+}
+
+/** "3d 4h", "2h 5m", "12m", "<1m": the two largest units. */
+export function age(ms: number): string {
+  const m = Math.floor(Math.max(0, ms) / 60_000);
+  if (m < 1) return '<1m';
+  const d = Math.floor(m / 1440);
+  const h = Math.floor((m % 1440) / 60);
+  const min = m % 60;
+  if (d > 0) return h > 0 ? `${d}d ${h}h` : `${d}d`;
+  if (h > 0) return min > 0 ? `${h}h ${min}m` : `${h}h`;
+  return `${min}m`;
 }
 
 /** One line of `/incident help`; each subcommand carries its own (src/slack/commands/*.ts). */

@@ -15,13 +15,16 @@ export interface RollbackDialogMeta {
   requestId: string;
   /** The plan the dialog showed, recorded with the request. */
   plan: string | null;
+  /** Why, as typed after `/incident rollback <target>`; recorded with the request. */
+  reason?: string;
 }
 
 const PRIVATE_METADATA_MAX = 3000;
 
 export function encodeDialogMeta(meta: RollbackDialogMeta): string {
   const plan = meta.plan === null ? null : truncate(meta.plan, 1000);
-  const out = JSON.stringify({ g: meta.groupId, t: meta.target, r: meta.requestId, p: plan });
+  const why = meta.reason ? { w: truncate(meta.reason, 500) } : {};
+  const out = JSON.stringify({ g: meta.groupId, t: meta.target, r: meta.requestId, p: plan, ...why });
   return out.length <= PRIVATE_METADATA_MAX ? out : JSON.stringify({ ...JSON.parse(out), p: null });
 }
 
@@ -30,7 +33,13 @@ export function decodeDialogMeta(raw: string | undefined): RollbackDialogMeta | 
   try {
     const m = JSON.parse(raw ?? '');
     if (typeof m?.g !== 'string' || typeof m.t !== 'string' || typeof m.r !== 'string') return null;
-    return { groupId: m.g, target: m.t, requestId: m.r, plan: typeof m.p === 'string' ? m.p : null };
+    return {
+      groupId: m.g,
+      target: m.t,
+      requestId: m.r,
+      plan: typeof m.p === 'string' ? m.p : null,
+      ...(typeof m.w === 'string' ? { reason: m.w } : {}),
+    };
   } catch {
     return null;
   }

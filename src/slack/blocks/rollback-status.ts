@@ -1,8 +1,8 @@
 import type { Button } from '@slack/web-api';
 import { ACTIVE_ROLLBACK_STATES } from '../../domain/rollback';
-import type { RollbackRecord } from '../../ports';
+import type { ChatMessage, RollbackRecord } from '../../ports';
 import { ACTION_IDS } from './action-ids';
-import { escapeText, SLACK_LIMITS, slackDate, truncate } from './mrkdwn';
+import { code, escapeText, SLACK_LIMITS, slackDate, truncate } from './mrkdwn';
 
 /** What the alert message needs to know about rollbacks. */
 export interface RollbackView {
@@ -88,4 +88,16 @@ export function rollbackButtons(view: RollbackView | undefined, groupId: string,
       style: 'danger',
     },
   ];
+}
+
+/** `/incident rollback status`: running and recent rollbacks, one line each (their group's short id first). Pure. */
+export function renderRollbackList(records: readonly RollbackRecord[]): ChatMessage {
+  if (records.length === 0) {
+    const text = 'No rollbacks yet.';
+    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  }
+  const lines = records.map((r) => `${code(r.groupId.slice(0, 6))} ${rollbackStatusLine(r)}`);
+  const text = truncate(lines.join('\n'), 3000);
+  const title = `${records.length} recent rollback${records.length === 1 ? '' : 's'}`;
+  return { text: title, blocks: [{ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }] };
 }
