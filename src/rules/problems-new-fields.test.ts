@@ -239,7 +239,7 @@ describe('every kind of invalid new field is reported with its message at file:l
     [
       'role: bad action',
       'version: 1\nroles:\n  - name: r\n    permissions: [{action: deploy}]\n',
-      '10-x.yml:4:28: role "r": "permissions[0].action" must be one of "rollback", "approve", not the string "deploy"',
+      '10-x.yml:4:28: role "r": "permissions[0].action" must be one of "rollback", "approve", "ack", "silence", not the string "deploy"',
     ],
   ])('%s', (_kind, content, expected) => {
     const all = problems(content);

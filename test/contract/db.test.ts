@@ -4,7 +4,8 @@ import { MIGRATIONS, migrate } from '../../src/store/migrations';
 import { createPgDb } from '../../src/store/postgres/pg-db';
 import { openPglite, POSTGRES_URL, requirePostgres, sleep, testPostgres } from '../helpers/services';
 
-const ALL_VERSIONS = MIGRATIONS.map((m) => m.version);
+// migrate() applies them in version order, whatever order they are listed in
+const ALL_VERSIONS = MIGRATIONS.map((m) => m.version).sort((a, b) => a - b);
 
 /** The Db drivers and migrate(): the same behaviour on PGlite and PostgreSQL. */
 function dbContract(name: string, fresh: () => Promise<Db>, second: (db: Db) => Promise<Db>): void {
