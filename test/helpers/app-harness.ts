@@ -37,6 +37,7 @@ import { createSqlPlacements } from '../../src/store/sql-placements';
 import { createSqlReportJobs, createSqlReportSource } from '../../src/store/sql-reports';
 import { createSqlRollbackStore } from '../../src/store/sql-rollback-store';
 import { createSqlSilenceStore } from '../../src/store/sql-silence-store';
+import { pgliteTemplate } from './pglite-template';
 
 export const REPO_RULES = join(__dirname, '../../rules');
 export const WEBHOOK_TOKEN = 'test-webhook-token-0123456789';
@@ -96,7 +97,8 @@ export async function startTestApp(
   const config = loadConfig({ ALERTMANAGER_TOKEN: WEBHOOK_TOKEN, ...slackEnv, ...opts.env });
   const logs: Record<string, unknown>[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(JSON.parse(line)) });
-  const db = opts.db ?? (await createPgliteDb());
+  const template = pgliteTemplate();
+  const db = opts.db ?? (await createPgliteDb(template ? { template } : {}));
   await migrate(db);
   const store = createSqlAlertStore(db);
   const rollbacks = createSqlRollbackStore(db);

@@ -1,12 +1,18 @@
 import { Client } from 'pg';
+import { ensurePgliteTemplate } from './pglite-template';
 
 /**
- * Jest globalSetup: creates the test database (TEST_DATABASE_URL, default postgres://…/test) when it is missing,
+ * Jest globalSetup: makes the PGlite template (pglite-template.ts), and creates the test database (TEST_DATABASE_URL, default postgres://…/test) when it is missing,
  * so `npm test` works on a machine with nothing but PostgreSQL and Redis running. It connects to the server's
  * `postgres` database to do so. An unreachable server is left to requirePostgres(), which skips locally and fails
  * under CI=true.
  */
-export default async function createTestDatabase(): Promise<void> {
+export default async function globalSetup(): Promise<void> {
+  await ensurePgliteTemplate();
+  await createTestDatabase();
+}
+
+async function createTestDatabase(): Promise<void> {
   const url = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
   const name = decodeURIComponent(url.pathname.slice(1)) || 'test';
   const admin = new URL(url);

@@ -7,6 +7,7 @@ import { createPgliteDb } from '../../src/store/embedded/pglite-db';
 import { migrate } from '../../src/store/migrations';
 import { createPgDb } from '../../src/store/postgres/pg-db';
 import { connectRedis } from '../../src/store/redis/connect';
+import { pgliteTemplate } from './pglite-template';
 
 /**
  * Real PostgreSQL and Redis for contract tests. Reachability is probed synchronously at module load so a
@@ -55,7 +56,8 @@ function canConnect(host: string, port: number): boolean {
  */
 export async function openPglite(opts: { migrate?: boolean } = {}): Promise<Db> {
   requirePgliteSupport();
-  const db = await createPgliteDb();
+  const template = pgliteTemplate();
+  const db = await createPgliteDb(template ? { template } : {});
   if (opts.migrate ?? true) await migrate(db);
   return db;
 }

@@ -1,10 +1,9 @@
 import type { Db } from '../../src/store/db';
-import { createPgliteDb } from '../../src/store/embedded/pglite-db';
 import { createSqlAuditLog } from '../../src/store/sql-audit-log';
 import { createSqlRollbackStore } from '../../src/store/sql-rollback-store';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-server';
 import { hangingRollback, startRollbackWorld } from '../helpers/rollback-harness';
-import { requirePgliteSupport, sleep } from '../helpers/services';
+import { openPglite, requirePgliteSupport, sleep } from '../helpers/services';
 
 /**
  * A rollback whose process goes away never stalls silently: one interrupted by a crash is found by the next
@@ -18,7 +17,7 @@ describe('rollback interrupted by a restart', () => {
   beforeAll(async () => {
     requirePgliteSupport();
     slack = await startFakeSlack({ usergroups: { SSRE: ['UBOB'] } });
-    db = await createPgliteDb(); // shared by the processes of each test, as a real database would be
+    db = await openPglite({ migrate: false }); // shared by the processes of each test, as a real database would be
   });
   afterAll(async () => {
     await slack.close();
