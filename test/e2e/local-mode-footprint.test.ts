@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BotProcess, startBot } from '../helpers/bot-process';
 
-jest.setTimeout(90_000);
+// a first start creates the embedded database: on a loaded 2-core machine that alone can take a minute
+jest.setTimeout(200_000);
 
 /**
  * Local mode stays light because it never loads what it does not use (issue 10: ~55 MB of Bolt, the Slack
@@ -43,12 +44,15 @@ describe('local mode footprint', () => {
 
   it('loads neither Slack, pg, ioredis nor axios (nor the Kubernetes client) without a token, database or Redis', async () => {
     const out = join(dir, 'loaded.txt');
-    bot = await startBot({
-      DATA_DIR: join(dir, 'data'),
-      LOG_LEVEL: 'warn',
-      NODE_OPTIONS: `--require ${join(dir, 'tracer.js')}`,
-      MOGO_TRACE_OUT: out,
-    });
+    bot = await startBot(
+      {
+        DATA_DIR: join(dir, 'data'),
+        LOG_LEVEL: 'warn',
+        NODE_OPTIONS: `--require ${join(dir, 'tracer.js')}`,
+        MOGO_TRACE_OUT: out,
+      },
+      { readyTimeoutMs: 150_000 },
+    );
     await fetch(`${bot.url}/webhooks/alertmanager`, { method: 'POST', body: '{}' });
     expect(await bot.stop()).toBe(0);
 

@@ -100,7 +100,7 @@ suite('Redis goes away mid-run and comes back (two replicas, real PostgreSQL)', 
         RULES_DIR: rulesDir,
         LOG_LEVEL: 'warn',
       },
-      { redisUrl: `redis://127.0.0.1:${port}` },
+      { redisUrl: `redis://127.0.0.1:${port}`, readyTimeoutMs: 120_000 },
     );
     const c = cluster;
     // each notification to both replicas, as an HA pair of Alertmanagers sends it
@@ -157,5 +157,5 @@ suite('Redis goes away mid-run and comes back (two replicas, real PostgreSQL)', 
 
     for (const group of ['before', 'during', 'after']) expect(posted(group)).toHaveLength(1);
     expect(slack.messages.filter((m) => (m.text ?? '').includes('Outage '))).toHaveLength(3);
-  }, 180_000);
+  }, 300_000);
 });
