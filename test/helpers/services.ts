@@ -40,13 +40,15 @@ function requireService(name: string, url: string, defaultPort: number, envVar: 
 /** A TCP connect attempt in a child process: jest registers suites synchronously, so this must block. */
 function canConnect(host: string, port: number): boolean {
   const probe = `const s=require('node:net').connect(${port},${JSON.stringify(host)});
-    s.setTimeout(2000,()=>process.exit(1));s.on('connect',()=>process.exit(0));s.on('error',()=>process.exit(1));`;
-  try {
-    execFileSync(process.execPath, ['-e', probe], { stdio: 'ignore', timeout: 5000 });
-    return true;
-  } catch {
-    return false;
+    s.setTimeout(5000,()=>process.exit(1));s.on('connect',()=>process.exit(0));s.on('error',()=>process.exit(1));`;
+  // a loaded CI machine can take seconds just to start the probe: allow it, and ask twice before saying no
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      execFileSync(process.execPath, ['-e', probe], { stdio: 'ignore', timeout: 20_000 });
+      return true;
+    } catch {}
   }
+  return false;
 }
 
 /**
