@@ -274,6 +274,23 @@ describe('Silence while Alertmanager is down', () => {
       expect(answer.errors.silence_comment).toBe(
         `Not silenced, nothing was changed: Alertmanager at http://127.0.0.1:${deadPort} could not be reached (connection refused).`,
       );
+      // the command says the same
+      const cmd = slashCommandBody({
+        command: '/incident',
+        text: `silence ${groupId} 1h`,
+        user_id: 'UALICE',
+        channel_id: 'C1',
+      });
+      const said = await readJson(
+        await fetch(`${t.url}/slack/events`, {
+          method: 'POST',
+          headers: signSlackRequest(SIGNING_SECRET, cmd),
+          body: cmd,
+        }),
+      );
+      expect(said.text).toBe(
+        `Not silenced, nothing was changed: Alertmanager at http://127.0.0.1:${deadPort} could not be reached (connection refused).`,
+      );
       const { rows } = await t.db.query('SELECT count(*)::int AS n FROM silences');
       expect(rows[0]).toEqual({ n: 0 });
       await t.audit.flush();
