@@ -2,6 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from './config';
 import { sendJson } from './http/respond';
 import { createRouter, type Route } from './http/router';
+import {
+  createIncidentService,
+  type IncidentService,
+  type IncidentServiceOptions,
+} from './incidents/incident-service';
 import { type DigestResult, postDigest } from './incidents/post-digest';
 import { receiveNotification } from './incidents/receive-notification';
 import type { RollupPolicy } from './incidents/render-group';
@@ -19,6 +24,7 @@ import type {
   AuditLog,
   Clock,
   DigestStore,
+  IncidentStore,
   Outbox,
   Placements,
   RollbackStore,
@@ -31,15 +37,17 @@ import { registerAlertButtons } from './slack/actions/alert-buttons';
 import { registerRollbackActions } from './slack/actions/rollback-actions';
 import { registerRollupActions } from './slack/actions/rollup-actions';
 import { withFallbackNote } from './slack/blocks/fallback-note';
+import { INCIDENT_WORDS } from './slack/blocks/incident';
 import { renderRollup } from './slack/blocks/rollup';
 import { type ConsoleOptions, createIncidentConsole, type IncidentConsole } from './slack/console';
+import { registerIncidentSurface } from './slack/incident-surface';
 import { createOncallFeatures, type OncallFeatures, type OncallStores } from './slack/oncall-features';
 import { POSTS_PER_SECOND_PER_CHANNEL } from './slack/rate-limits';
 import type { SlackSurface } from './slack/surface';
 
 /** Every adapter is built by the caller (main.ts, or a test with fakes); createApp only wires. */
 export interface AppDeps {
-  config: Pick<Config, 'webhook' | 'rollback' | 'digest' | 'oncall'>;
+  config: Pick<Config, 'webhook' | 'rollback' | 'digest' | 'oncall' | 'incidents'>;
   logger: Logger;
   alerts: AlertStore;
   audit: AuditLog;
@@ -49,6 +57,9 @@ export interface AppDeps {
   clock: Clock;
   rollbacks: RollbackStore;
   digests: DigestStore;
+  incidents: IncidentStore;
+  /** Incident set-up worker and reminder timings (tests). */
+  incidentOptions?: IncidentServiceOptions;
   /** The Slack adapters for the configured mode (createSlackSurface). */
   slack: SlackSurface;
   /** A group's Slack message (createAlertRenderer). */
@@ -82,6 +93,7 @@ export interface MogoApp {
   handler: (req: IncomingMessage, res: ServerResponse) => void;
   worker: RenderWorker;
   metrics: Metrics;
+  incidents: IncidentService;
   rollbacks: {
     runner: RollbackRunner;
     /** Expires unapproved requests and reports rollbacks whose process is gone (also runs on a schedule). */
@@ -136,6 +148,16 @@ export function createApp(deps: AppDeps): MogoApp {
     metrics: metrics.oncallHooks,
     ...(deps.escalationSchedule === undefined ? {} : { escalationSchedule: deps.escalationSchedule }),
   });
+  const incidents = createIncidentService(
+    {
+      ...deps,
+      chat: slack.chat,
+      directory: slack.directory,
+      settings: config.incidents,
+      words: INCIDENT_WORDS,
+    },
+    deps.incidentOptions,
+  );
   let sweepJob: ReturnType<typeof scheduleRollbackSweep> | undefined;
   let digestJob: ReturnType<typeof scheduleDigest> | undefined;
 
@@ -146,6 +168,7 @@ export function createApp(deps: AppDeps): MogoApp {
     registerAlertButtons(slack.bolt, actionDeps);
     registerRollupActions(slack.bolt, { ...actionDeps, placements: deps.placements });
     registerRollbackActions(slack.bolt, { rollback, runner, chat, metrics });
+    registerIncidentSurface(slack.bolt, { incidents, alerts: deps.alerts, chat, logger });
   }
   const incidentConsole = createIncidentConsole(
     slack.bolt,
@@ -158,6 +181,7 @@ export function createApp(deps: AppDeps): MogoApp {
       runner,
       onChanged,
       reports: oncall.reports,
+      incidents,
     },
     deps.console,
   );
@@ -175,6 +199,7 @@ export function createApp(deps: AppDeps): MogoApp {
     handler: createRouter(routeTable(deps, metrics, webhook), logger),
     worker,
     metrics,
+    incidents,
     rollbacks: { runner, sweep },
     digest: { runNow: (at = clock.now()) => digest(at) },
     console: incidentConsole,
@@ -182,6 +207,7 @@ export function createApp(deps: AppDeps): MogoApp {
     async start() {
       worker.start();
       incidentConsole.start();
+      incidents.start();
       // Start-up recovery: a rollback left running by a crashed or restarted process is reported now.
       await sweep().catch((err) =>
         logger.error({ err }, 'rollback start-up check failed; the schedule retries'),
@@ -203,6 +229,7 @@ export function createApp(deps: AppDeps): MogoApp {
       await oncall.stop();
       await runner.stop();
       await worker.stop();
+      await incidents.stop();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
+import { INCIDENT_ENV, type IncidentSettings, incidentSettingsOf } from './config-incidents';
 import { AppError } from './errors';
 import { canonicalTimeZone } from './rules/time';
 
@@ -123,6 +124,7 @@ const EnvSchema = z.object({
     .refine((v) => canonicalTimeZone(v) !== undefined, {
       message: 'must be an IANA time zone name, e.g. "UTC" or "Europe/Berlin"',
     }),
+  ...INCIDENT_ENV,
 });
 
 /**
@@ -168,6 +170,8 @@ export interface Config {
   };
   /** Alertmanager's API for real silences; null without ALERTMANAGER_URL (the Silence button links to its UI). */
   alertmanager: { url: string; auth: AlertmanagerAuth; pollMs: number } | null;
+  /** Incidents: channel or thread mode, naming, roles, reminders (INCIDENT_*). */
+  incidents: IncidentSettings;
 }
 
 /** How mogo authenticates to Alertmanager's API (a reverse proxy or Alertmanager's web.config in front of it). */
@@ -230,6 +234,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     alertmanager: e.ALERTMANAGER_URL
       ? { url: e.ALERTMANAGER_URL, auth: alertmanagerAuthOf(e), pollMs: e.SILENCE_POLL_SECONDS * 1000 }
       : null,
+    incidents: incidentSettingsOf(e),
   };
   return deepFreeze(config);
 }

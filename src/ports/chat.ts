@@ -4,6 +4,8 @@ import type { MessageRef } from './alert-store';
 export interface ChatMessage {
   text: string;
   blocks: Record<string, unknown>[];
+  /** Post as a reply in this thread (an incident in thread mode). */
+  threadTs?: string;
 }
 
 /**

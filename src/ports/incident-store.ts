@@ -37,6 +37,8 @@ export interface IncidentPatch {
   status?: IncidentStatus;
   channelId?: string;
   channelName?: string;
+  /** Thread mode: the thread's ts once its first message is posted. */
+  threadTs?: string;
   summaryTs?: string;
   announcement?: { channel: string; ts: string };
   archivedAt?: Date;

@@ -115,8 +115,11 @@ export const TargetSchema = z.discriminatedUnion('backend', [
 ]);
 
 export const PermissionSchema = z.strictObject({
-  /** `ack` / `silence` (the incident console) ignore targets and environments: they cover every alert. */
-  action: z.enum(['rollback', 'approve', 'ack', 'silence']),
+  /**
+   * `ack` / `silence` (the incident console) ignore targets and environments: they cover every alert. So do
+   * `declare` (declare incidents) and `incident_admin` (steer any incident beside its lead and roles).
+   */
+  action: z.enum(['rollback', 'approve', 'ack', 'silence', 'declare', 'incident_admin']),
   /** Target names; "*" or a trailing "*" is a prefix wildcard. */
   targets: z.array(z.string().min(1)).min(1).default(['*']),
   /** Environments the permission covers; absent: every environment. */

@@ -1,3 +1,4 @@
+import type { Priority } from '../domain/alert';
 import type { AlertGroup } from '../domain/group';
 import { findTarget } from '../incidents/rollback/deps';
 import type { ChatMessage, RollbackStore, RulesProvider, SilenceStore } from '../ports';
@@ -12,7 +13,10 @@ export function createAlertRenderer(deps: {
   rollbacks: Pick<RollbackStore, 'latestForGroup'>;
   /** mogo's silences, when real silences are configured (ALERTMANAGER_URL). */
   silences?: Pick<SilenceStore, 'activeForGroup'> | undefined;
+  /** Priorities whose messages offer Declare incident (INCIDENT_DECLARE_PRIORITIES); default P1 and P2. */
+  declarePriorities?: readonly Priority[];
 }): (group: AlertGroup) => Promise<ChatMessage> {
+  const declare = deps.declarePriorities ?? ['P1', 'P2'];
   return async (g) =>
     renderAlertGroup(g, {
       rollback: {
@@ -20,5 +24,6 @@ export function createAlertRenderer(deps: {
         latest: await deps.rollbacks.latestForGroup(g.id),
       },
       ...(deps.silences ? { silence: { active: await deps.silences.activeForGroup(g.id) } } : {}),
+      declare: declare.includes(g.routing.priority),
     });
 }

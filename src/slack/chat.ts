@@ -175,6 +175,7 @@ export function createSlackChat(client: WebClient, opts: SlackChatOptions): Chat
             channel,
             text: m.text,
             ...(m.blocks.length > 0 ? { blocks: m.blocks as never } : {}),
+            ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
             unfurl_links: false,
           }),
         ),

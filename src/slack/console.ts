@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { checkSilences } from '../incidents/check-silences';
+import type { IncidentService } from '../incidents/incident-service';
 import type { RollbackDeps } from '../incidents/rollback/deps';
 import type { RollbackRunner } from '../incidents/rollback/runner';
 import type { SilenceDeps } from '../incidents/silence';
@@ -52,6 +53,8 @@ export interface ConsoleDeps {
   onChanged: () => void;
   /** `/incident report` queues here (slack/oncall-features.ts). */
   reports?: CommandDeps['reports'];
+  /** Incidents (issue 13): declare, roles, status, notes; its subcommands need it. */
+  incidents?: IncidentService;
 }
 
 export interface IncidentConsole {
@@ -109,6 +112,7 @@ export function createIncidentConsole(
       chat: deps.chat,
       onChanged: deps.onChanged,
       rollback: { deps: deps.rollback, runner: deps.runner },
+      ...(deps.incidents ? { incidents: deps.incidents } : {}),
       ...(silence ? { silence } : {}),
       ...(deps.reports ? { reports: deps.reports } : {}),
     });

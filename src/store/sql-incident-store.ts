@@ -109,6 +109,7 @@ export function createSqlIncidentStore(db: Db, clock?: Clock): IncidentStore {
          announce_channel = coalesce($9, announce_channel),
          announce_ts = coalesce($10, announce_ts),
          archived_at = coalesce($11::timestamptz, archived_at),
+         thread_ts = coalesce($13, thread_ts),
          mitigated_at = CASE WHEN mitigated_at IS NULL AND $5 IN ('monitoring', 'resolved') THEN ${NOW}
            ELSE mitigated_at END,
          resolved_at = CASE WHEN $5 = 'resolved' THEN ${NOW}
@@ -130,6 +131,7 @@ export function createSqlIncidentStore(db: Db, clock?: Clock): IncidentStore {
         p.announcement?.ts ?? null,
         p.archivedAt?.toISOString() ?? null,
         p.updated === true,
+        p.threadTs ?? null,
       ],
     );
     for (const [role, user] of Object.entries(p.roles ?? {})) {

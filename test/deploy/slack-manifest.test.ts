@@ -26,8 +26,23 @@ const SCOPE_OF: Record<string, string[]> = {
   'views.open': [],
   'views.update': [],
   'usergroups.users.list': ['usergroups:read'],
+  'conversations.create': ['channels:manage', 'groups:write'],
+  'conversations.rename': ['channels:manage', 'groups:write'],
+  'conversations.setTopic': ['channels:manage', 'groups:write'],
+  'conversations.invite': ['channels:manage', 'groups:write'],
+  'conversations.archive': ['channels:manage', 'groups:write'],
+  'conversations.history': ['channels:history', 'groups:history'],
+  'pins.add': ['pins:write'],
+  'bookmarks.add': ['bookmarks:write'],
   'files.getUploadURLExternal': ['files:write'],
   'files.completeUploadExternal': ['files:write'],
+};
+
+/** The scopes of the events mogo subscribes to (https://api.slack.com/events). */
+const EVENT_SCOPES: Record<string, string[]> = {
+  reaction_added: ['reactions:read'],
+  pin_added: ['pins:read'],
+  member_joined_channel: ['channels:read', 'groups:read'],
 };
 
 describe('manifest.yml', () => {
@@ -40,6 +55,9 @@ describe('manifest.yml', () => {
     const needed = new Set(called.flatMap((m) => SCOPE_OF[m]!));
     needed.add('commands'); // /incident
     needed.add('chat:write.public'); // posting to public channels mogo was not invited to
+    const events: string[] = manifest.settings.event_subscriptions?.bot_events ?? [];
+    expect([...events].sort()).toEqual(Object.keys(EVENT_SCOPES).sort());
+    for (const e of events) for (const scope of EVENT_SCOPES[e]!) needed.add(scope);
     expect([...scopes].sort()).toEqual([...needed].sort());
   });
 

@@ -5,6 +5,7 @@ import { createAlertmanagerSilences } from '../../src/alertmanager/client';
 import { createApp, type MogoApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { AppError } from '../../src/errors';
+import type { IncidentServiceOptions } from '../../src/incidents/incident-service';
 import type { RollbackOptions } from '../../src/incidents/rollback/deps';
 import { createLogger } from '../../src/logger';
 import { createMetrics } from '../../src/metrics';
@@ -31,6 +32,7 @@ import { createSqlAlertStore } from '../../src/store/sql-alert-store';
 import { createSqlAuditLog, type SqlAuditLog } from '../../src/store/sql-audit-log';
 import { createSqlDigestStore } from '../../src/store/sql-digest-store';
 import { createSqlEscalationStore } from '../../src/store/sql-escalations';
+import { createSqlIncidentStore } from '../../src/store/sql-incident-store';
 import { createSqlLeases } from '../../src/store/sql-leases';
 import { createSqlOutbox } from '../../src/store/sql-outbox';
 import { createSqlPlacements } from '../../src/store/sql-placements';
@@ -89,6 +91,8 @@ export async function startTestApp(
     alertmanagerUrl?: string;
     /** The console's read cache; share one (e.g. Redis) between apps to act as replicas. */
     readCache?: ReadCache;
+    /** Incident set-up worker timings; by default no reminder schedule (tests call remindNow()). */
+    incidentOptions?: IncidentServiceOptions;
   } = {},
 ): Promise<TestApp> {
   const slackEnv = opts.slackApiUrl
@@ -132,7 +136,12 @@ export async function startTestApp(
     logger,
     metrics,
     slack,
-    render: createAlertRenderer({ rules, rollbacks, silences: silencing?.records }),
+    render: createAlertRenderer({
+      rules,
+      rollbacks,
+      silences: silencing?.records,
+      declarePriorities: config.incidents.declarePriorities,
+    }),
     console: { ...(opts.readCache ? { cache: opts.readCache } : {}), ...(silencing ? { silencing } : {}) },
     alerts,
     audit,
@@ -146,6 +155,10 @@ export async function startTestApp(
       reportSource: createSqlReportSource(db, store),
     },
     escalationSchedule: opts.escalationSchedule ?? false,
+    incidents: createSqlIncidentStore(db, opts.clock),
+    ...(opts.incidentOptions
+      ? { incidentOptions: opts.incidentOptions }
+      : { incidentOptions: { reminderEveryMs: false } }),
     deployerFor: opts.deployerFor ?? noDeployer,
     ...(opts.rollbackOptions ? { rollbackOptions: opts.rollbackOptions } : {}),
     rollbackSweep: opts.rollbackSweep ?? false,

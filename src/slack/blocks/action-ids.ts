@@ -17,12 +17,15 @@ export const ACTION_IDS = {
   unsilence: 'mogo_unsilence',
   /** The storm roll-up's "Acknowledge…" menu; the selected option's `value` is the group id. */
   rollupAck: 'mogo_rollup_ack',
+  /** Declare incident (opens the declare modal); on a group's message its `value` is the group id. */
+  declareIncident: 'mogo_incident_declare',
 } as const;
 
 /** callback_id of each modal mogo opens; the view_submission handlers match on it. */
 export const CALLBACK_IDS = {
   rollbackConfirm: 'mogo_rollback_confirm',
   silence: 'mogo_silence_submit',
+  incidentDeclare: 'mogo_incident_declare_modal',
 } as const;
 
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];

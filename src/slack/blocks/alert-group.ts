@@ -42,6 +42,8 @@ export interface RenderOptions {
    * mogo's dialog. Absent: the Silence button links to Alertmanager's silence page.
    */
   silence?: SilenceView;
+  /** Offer a Declare incident button (P1/P2 by default, decided by the caller). */
+  declare?: boolean;
 }
 
 /**
@@ -54,7 +56,7 @@ export function renderAlertGroup(group: AlertGroup, opts: RenderOptions = {}): C
   const tail: KnownBlock[] = [
     stateContext(group, opts.rollback, opts.silence),
     linksContext(group, shared, opts.silence),
-    actions(group, opts.rollback, opts.silence),
+    actions(group, opts.rollback, opts.silence, opts.declare === true),
   ].filter((b) => b !== null);
   const silenced = silencedFingerprints(group, opts.silence);
 
@@ -172,6 +174,7 @@ function actions(
   group: AlertGroup,
   rollback: RollbackView | undefined,
   real: SilenceView | undefined,
+  declare: boolean,
 ): ActionsBlock | null {
   const firing = group.status !== 'resolved';
   const value = truncate(group.id, SLACK_LIMITS.buttonValue);
@@ -191,6 +194,7 @@ function actions(
     if (firing && silence !== null && isWebUrl(silence) && silence.length <= SLACK_LIMITS.buttonUrl)
       elements.push({ ...button('Silence', ACTION_IDS.silence, value), url: silence });
   }
+  if (firing && declare) elements.push(button('Declare incident', ACTION_IDS.declareIncident, value));
   return elements.length === 0 ? null : { type: 'actions', block_id: 'mogo_actions', elements };
 }
 

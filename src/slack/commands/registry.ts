@@ -1,3 +1,4 @@
+import type { IncidentService } from '../../incidents/incident-service';
 import type { RollbackDeps } from '../../incidents/rollback/deps';
 import type { RollbackRunner } from '../../incidents/rollback/runner';
 import type { SilenceDeps } from '../../incidents/silence';
@@ -35,6 +36,8 @@ export interface CommandDeps {
   silence?: SilenceDeps;
   /** Queues a report for the background worker (`report`). */
   reports?: { request(request: ReportRequest): Promise<unknown> };
+  /** Incidents (declare, roles, status, notes…); absent: those subcommands say incidents are off. */
+  incidents?: IncidentService;
 }
 
 /** One `/incident` invocation, parsed. Only the ids Slack signed for are trusted. */

@@ -1,5 +1,15 @@
 import { ackCommand, unackCommand } from './ack';
 import { helpCommand } from './help';
+import { declareCommand } from './incident-declare';
+import { followupCommand, noteCommand } from './incident-notes';
+import {
+  closeCommand,
+  renameCommand,
+  resolveCommand,
+  roleCommand,
+  severityCommand,
+  withIncidentStatus,
+} from './incident-steer';
 import { listCommand } from './list';
 import { oncallCommand } from './oncall';
 import type { Subcommand } from './registry';
@@ -13,7 +23,7 @@ import { statusCommand } from './status';
  * `Subcommand` (its help text beside its handler) and one line here (and its name in manifest.yml's usage hint).
  */
 export const SUBCOMMANDS: readonly Subcommand[] = [
-  statusCommand,
+  withIncidentStatus(statusCommand),
   listCommand,
   ackCommand,
   unackCommand,
@@ -22,5 +32,13 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   rollbackCommand,
   oncallCommand,
   reportCommand,
+  declareCommand,
+  roleCommand,
+  severityCommand,
+  noteCommand,
+  followupCommand,
+  renameCommand,
+  resolveCommand,
+  closeCommand,
   helpCommand, // keep last
 ];
