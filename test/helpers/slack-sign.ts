@@ -173,3 +173,26 @@ export function viewSubmissionPayload(input: ViewSubmissionInput): Record<string
     enterprise: null,
   };
 }
+
+/** An Events API callback as Slack posts it (JSON): `event` is the inner event (reaction_added, pin_added…). */
+export function eventBody(
+  event: Record<string, unknown>,
+  eventId = `Ev${Date.now()}${Math.floor(Math.random() * 1e6)}`,
+): string {
+  return JSON.stringify({
+    token: VERIFICATION_TOKEN,
+    team_id: TEAM.id,
+    api_app_id: API_APP_ID,
+    event: { event_ts: `${Date.now() / 1000}`, ...event },
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: TEAM.id, user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+  });
+}
+
+/** Headers for a signed JSON body (the Events API), as Slack sends them. */
+export function signSlackJson(signingSecret: string, body: string): SlackSignedHeaders {
+  return { ...signSlackRequest(signingSecret, body), 'content-type': 'application/json' };
+}
