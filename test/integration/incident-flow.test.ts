@@ -62,13 +62,19 @@ describe('incidents in Slack (HTTP mode, fake Slack)', () => {
   let dir: string;
   let groupId: string;
   let alertRef: { channel: string; ts: string };
+  let sent = 0;
 
   const send = (body: string, headers = signSlackRequest(SIGNING_SECRET, body)) =>
     fetch(`${t.url}/slack/events`, { method: 'POST', headers, body });
-  const command = async (user: string, text: string, channel = 'CSOMEWHERE') =>
-    readJson(
-      await send(slashCommandBody({ command: '/incident', text, user_id: user, channel_id: channel })),
+  // a fresh trigger id each time: the same command twice in one second is not a replay of the first
+  const command = async (user: string, text: string, channel = 'CSOMEWHERE') => {
+    const trigger_id = `trigger-${++sent}`;
+    return readJson(
+      await send(
+        slashCommandBody({ command: '/incident', text, user_id: user, channel_id: channel, trigger_id }),
+      ),
     );
+  };
   const event = (e: Record<string, unknown>) => {
     const body = eventBody(e);
     return send(body, signSlackJson(SIGNING_SECRET, body));
@@ -255,9 +261,9 @@ describe('incidents in Slack (HTTP mode, fake Slack)', () => {
     expect((await command('UALICE', 'followup alert on queue depth', channel)).text).toContain(
       'Follow-up recorded',
     );
-    expect((await command('UALICE', 'status monitoring', channel)).text).toContain('monitoring');
-    expect((await command('UALICE', 'resolve', channel)).text).toContain('resolved');
-    await command('UALICE', 'close', channel);
+    expect((await command('UALICE', 'status monitoring', channel)).text).toBe('Incident 1 is monitoring.');
+    expect((await command('UALICE', 'resolve', channel)).text).toContain('Incident 1 is resolved.');
+    expect((await command('UALICE', 'close', channel)).text).toContain('Incident 1 is closed.');
     await eventually(async () => (await incidentNo(1))?.status === 'closed', WAIT);
     await eventually(async () => (slack.channel(channel)?.files.length ?? 0) > 0, WAIT);
     const md = slack.channel(channel)!.files[0]!.content;
