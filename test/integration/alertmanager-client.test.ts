@@ -16,7 +16,7 @@ suite('Alertmanager client against a real Alertmanager', () => {
     // the webhook goes nowhere: this suite only talks to the API
     am = await startAlertmanager({ webhookUrl: 'http://127.0.0.1:9/unused', groupWait: '1h' });
     await am.pushAlerts([{ labels }, { labels: { ...labels, instance: 'db-2' } }]);
-  }, 30_000);
+  }, 60_000);
   afterAll(() => am?.stop());
 
   it('creates a silence, reads it back, sees the alert suppressed by it, expires it', async () => {

@@ -46,7 +46,7 @@ describe('/incident: the subcommand table', () => {
     const noCache = { get: async () => null, set: async () => {}, delete: async () => {} };
     t = await startTestApp({ slackApiUrl: slack.url, wrapAlerts: slowList, readCache: noCache });
     await postWebhook(t.url, fixture());
-  });
+  }, 90_000);
   afterAll(async () => {
     await t.close();
     await slack.close();

@@ -59,7 +59,7 @@ describe('/incident commands (signed slash commands, fake Slack)', () => {
   beforeAll(async () => {
     w = await startRollbackWorld({ rules: RULES });
     ({ groupId, ref } = await w.fire('api-prod'));
-  }, 60_000);
+  }, 90_000);
   afterAll(() => w?.close());
 
   it('status lists the group with its short id, age and acknowledgement', async () => {
@@ -199,6 +199,6 @@ const redis = testRedis();
         client.disconnect();
         await slack.close();
       }
-    }, 60_000);
+    }, 90_000);
   },
 );

@@ -144,7 +144,7 @@ suite('Silence against a real Alertmanager', () => {
     ref = { channel: posted.response?.channel as string, ts: posted.response?.ts as string };
     await eventually(async () => (await t.alerts.findGroupIdByMessage(ref)) !== null, 10_000);
     groupId = (await t.alerts.findGroupIdByMessage(ref))!;
-  }, 60_000);
+  }, 90_000);
   afterAll(async () => {
     await t?.close();
     await slack?.close();
@@ -299,5 +299,5 @@ describe('Silence while Alertmanager is down', () => {
       await t.close();
       await slack.close();
     }
-  });
+  }, 90_000);
 });

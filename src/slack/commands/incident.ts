@@ -58,17 +58,18 @@ export function registerIncidentCommand(app: App, deps: IncidentCommandDeps): vo
       return say('mogo could not answer just now; please try again.', 'failed');
     });
 
-    const timer = new Promise<'late'>((r) => setTimeout(() => r('late'), within).unref());
-    const first = await Promise.race([answer, timer]);
-    let late = false;
-    if (first !== 'late') {
-      await ack(reply(first.message, first.inChannel));
-    } else {
-      late = true;
-      await ack(reply({ text: 'Working on it…', blocks: [] }, false));
-    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((r) => {
+      timer = setTimeout(() => r('late'), within);
+    });
+    const first = await Promise.race([answer, late]);
+    clearTimeout(timer);
+    const wasLate = first === 'late';
+    if (first !== 'late') await ack(reply(first.message, first.inChannel));
+    else await ack(reply({ text: 'Working on it…', blocks: [] }, false));
     const done = await answer;
-    if (late) await deliverLate(respond, done).catch((err) => log.warn({ err, verb }, 'response_url failed'));
+    if (wasLate)
+      await deliverLate(respond, done).catch((err) => log.warn({ err, verb }, 'response_url failed'));
     deps.audit.append({
       actor: ctx.user.id,
       action: 'command.invoked',
@@ -78,7 +79,7 @@ export function registerIncidentCommand(app: App, deps: IncidentCommandDeps): vo
         channel: ctx.channel.id,
         outcome: done.outcome,
         ms: Date.now() - started,
-        ...(late ? { viaResponseUrl: true } : {}),
+        ...(wasLate ? { viaResponseUrl: true } : {}),
       },
     });
   });
