@@ -25,6 +25,7 @@ import { migrate } from './migrations';
 import { createRedisRateBudget } from './redis/redis-rate-budget';
 import { createRedisReadCache } from './redis/redis-read-cache';
 import { createRedisSeenRequests } from './redis/redis-seen-requests';
+import { withLocalFallback } from './seen-requests-fallback';
 import { createSqlAlertStore } from './sql-alert-store';
 import { createSqlAuditLog, type SqlAuditLog } from './sql-audit-log';
 import { createSqlDigestStore } from './sql-digest-store';
@@ -164,7 +165,15 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
         ? createRedisRateBudget(redis, { prefix: `${opts.redisPrefix ?? 'mogo:'}budget:` })
         : createMemoryRateBudget(),
       seenRequests: redis
-        ? createRedisSeenRequests(redis, { prefix: `${opts.redisPrefix ?? 'mogo:'}seen:` })
+        ? withLocalFallback(
+            createRedisSeenRequests(redis, { prefix: `${opts.redisPrefix ?? 'mogo:'}seen:` }),
+            createMemorySeenRequests(),
+            {
+              onDown: (err) =>
+                log.warn({ err }, 'Redis unavailable for the Slack replay check; this replica checks alone'),
+              onBack: () => log.info('Redis is back for the Slack replay check'),
+            },
+          )
         : createMemorySeenRequests(),
       readCache: redis
         ? createRedisReadCache(redis, { prefix: `${opts.redisPrefix ?? 'mogo:'}cache:`, logger: log })

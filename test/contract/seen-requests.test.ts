@@ -1,16 +1,26 @@
 import { createMemorySeenRequests } from '../../src/store/memory/memory-seen-requests';
 import { connectRedis } from '../../src/store/redis/connect';
 import { createRedisSeenRequests } from '../../src/store/redis/redis-seen-requests';
+import { withLocalFallback } from '../../src/store/seen-requests-fallback';
 import { requireRedis, testRedis } from '../helpers/services';
 import { seenRequestsContract } from './seen-requests.contract';
 
 seenRequestsContract('memory', async () => createMemorySeenRequests());
+const quiet = { onDown: () => {}, onBack: () => {} };
 
 const redis = testRedis();
 (requireRedis() ? describe : describe.skip)('Redis', () => {
   afterAll(() => redis.cleanup());
   seenRequestsContract('Redis', async () =>
     createRedisSeenRequests(await redis.client(), { prefix: redis.prefix }),
+  );
+  // what production builds with REDIS_URL: Redis, with this replica's own memory while Redis is away
+  seenRequestsContract('Redis with a local fallback', async () =>
+    withLocalFallback(
+      createRedisSeenRequests(await redis.client(), { prefix: redis.prefix }),
+      createMemorySeenRequests(),
+      quiet,
+    ),
   );
 
   test('two replicas share what was seen; keys live under the prefix', async () => {

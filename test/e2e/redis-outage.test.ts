@@ -8,6 +8,9 @@ import { type BotCluster, startBots } from '../helpers/bot-cluster';
 import { freePort } from '../helpers/bot-process';
 import { oneAlertNotification } from '../helpers/notification';
 import { eventually, requirePostgres } from '../helpers/services';
+import { blockActionPayload, interactionBody, signSlackRequest } from '../helpers/slack-sign';
+
+const SECRET = 'redis-outage-secret';
 
 const TOKEN = 'redis-outage-webhook-token-0123456789';
 const RULES = `version: 1
@@ -94,7 +97,7 @@ suite('Redis goes away mid-run and comes back (two replicas, real PostgreSQL)', 
       2,
       {
         SLACK_BOT_TOKEN: 'xoxb-redis-outage',
-        SLACK_SIGNING_SECRET: 'redis-outage-secret',
+        SLACK_SIGNING_SECRET: SECRET,
         SLACK_API_URL: slack.url,
         ALERTMANAGER_TOKEN: TOKEN,
         RULES_DIR: rulesDir,
@@ -147,6 +150,28 @@ suite('Redis goes away mid-run and comes back (two replicas, real PostgreSQL)', 
       [200, 'degraded'],
     ]);
     expect(down[0].degraded).toEqual([expect.stringMatching(/^redis: /)]);
+
+    // the on-call engineer can still acknowledge; a replay of that click to the same replica is still refused
+    const message = shown('during')!;
+    const buttons = (message.blocks as { elements?: { action_id?: string; value?: string }[] }[]).flatMap(
+      (b) => b.elements ?? [],
+    );
+    const groupId = buttons.find((e) => e.action_id === 'mogo_ack')?.value;
+    expect(groupId).toBeDefined();
+    const form = interactionBody(
+      blockActionPayload({
+        user: 'UONCALL',
+        channel: message.channel,
+        ts: message.ts,
+        actionId: 'mogo_ack',
+        value: groupId!,
+      }),
+    );
+    const headers = signSlackRequest(SECRET, form);
+    const click = () => fetch(`${c.bots[0]!.url}/slack/events`, { method: 'POST', headers, body: form });
+    expect((await click()).status).toBe(200);
+    expect((await click()).status).toBe(401);
+    await eventually(async () => JSON.stringify(shown('during')?.blocks).includes('UONCALL'), 30_000);
 
     redis = await startRedis(port);
     await eventually(async () => (await readiness()).every((r) => r.status === 'ready'), 30_000);
