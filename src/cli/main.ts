@@ -5,6 +5,7 @@ import { serve } from '../main';
 import { checkRules, formatProblem, loadRules } from '../rules';
 import { auditExport, auditVerify } from './audit-commands';
 import { openAuditDb } from './audit-db';
+import { incidentExport } from './incident-command';
 import { reportCommand } from './report-command';
 import { summariseRules } from './rules-summary';
 import { type Output, parseLabelArgs, rulesTestAll, rulesTestLabels, rulesTestPayload } from './rules-test';
@@ -51,6 +52,10 @@ export async function main(argv: string[]): Promise<number> {
         return help('audit');
       if (sub === 'verify' || sub === 'export') return audit(sub, rest);
       return help('audit', `unknown audit command ${JSON.stringify(sub ?? '')}`);
+    case 'incident':
+      if (isHelpFlag(sub) || sub === 'help' || rest.some(isHelpFlag)) return help('incident');
+      if (sub === 'export') return incident(rest);
+      return help('incident', `unknown incident command ${JSON.stringify(sub ?? '')}`);
     case 'report':
       if (isHelpFlag(sub) || rest.some(isHelpFlag)) return help('report');
       return report(argv.slice(1));
@@ -76,6 +81,21 @@ async function audit(sub: 'verify' | 'export', args: string[]): Promise<number> 
   }
   try {
     return await (sub === 'verify' ? auditVerify : auditExport)(db, args, stdio);
+  } finally {
+    await db.close();
+  }
+}
+
+async function incident(args: string[]): Promise<number> {
+  let db: Awaited<ReturnType<typeof openAuditDb>>;
+  try {
+    db = await openAuditDb(process.env);
+  } catch (e) {
+    process.stderr.write(`mogo incident export: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  try {
+    return await incidentExport(db, args, stdio);
   } finally {
     await db.close();
   }

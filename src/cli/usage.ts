@@ -1,4 +1,5 @@
 import { AUDIT_USAGE } from './audit-commands';
+import { INCIDENT_USAGE } from './incident-command';
 import { REPORT_USAGE } from './report-command';
 
 /** The help texts of `mogo` and each subcommand (`mogo <command> [<sub>] --help`). */
@@ -24,13 +25,14 @@ export const HELP = {
   mogo: `usage: mogo <command> [<args>]   (mogo <command> --help: that command only)
 
 commands:
-${SERVE}${RULES_CHECK}${RULES_TEST}${AUDIT_USAGE}${REPORT_USAGE}  help                  this text
+${SERVE}${RULES_CHECK}${RULES_TEST}${AUDIT_USAGE}${INCIDENT_USAGE}${REPORT_USAGE}  help                  this text
 `,
   serve: `usage: mogo serve\n\n${SERVE}`,
   rules: `usage: mogo rules <check|test> [<args>]\n\n${RULES_CHECK}${RULES_TEST}`,
   'rules check': `usage: mogo rules check [dir]\n\n${RULES_CHECK}`,
   'rules test': `usage: mogo rules test <name=value>... | <payload.json> | --all\n\n${RULES_TEST}`,
   audit: `usage: mogo audit <verify|export> [<args>]\n\n${AUDIT_USAGE}`,
+  incident: `usage: mogo incident export <n> [--format md|json]\n\n${INCIDENT_USAGE}`,
   report: `usage: mogo report [--since <time|length>] [--until <time>] [--format md|csv|json]\n\n${REPORT_USAGE}`,
 } as const;
 
