@@ -8,7 +8,15 @@ describe('mogo incident export', () => {
   const run = async (args: string[]) => {
     let out = '';
     let err = '';
-    const code = await incidentExport(db, args, { out: (s) => void (out += s), err: (s) => void (err += s) });
+    const io = {
+      out: (s: string) => {
+        out += s;
+      },
+      err: (s: string) => {
+        err += s;
+      },
+    };
+    const code = await incidentExport(db, args, io);
     return { code, out, err };
   };
 
