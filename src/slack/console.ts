@@ -112,6 +112,7 @@ export function createIncidentConsole(
       chat: deps.chat,
       onChanged: deps.onChanged,
       rollback: { deps: deps.rollback, runner: deps.runner },
+      onInvoked: (verb) => deps.metrics.interactions.inc({ action: `/incident ${verb}` }),
       ...(deps.incidents ? { incidents: deps.incidents } : {}),
       ...(silence ? { silence } : {}),
       ...(deps.reports ? { reports: deps.reports } : {}),

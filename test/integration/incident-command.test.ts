@@ -58,6 +58,9 @@ describe('/incident: the subcommand table', () => {
     const text = JSON.stringify(json.blocks);
     expect(text).toContain('/incident status [public]');
     expect(text).toContain('/incident help');
+    expect(await t.app.metrics.registry.metrics()).toContain(
+      'mogo_slack_interactions_total{action="/incident help"} 1',
+    );
   });
 
   it('unknown input gets help, said first, and is audited as unknown', async () => {

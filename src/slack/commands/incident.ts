@@ -20,6 +20,8 @@ export interface IncidentCommandDeps extends CommandDeps {
   subcommands?: readonly Subcommand[];
   /** How long to wait for the answer before acking "working on it" and answering through response_url. */
   answerWithinMs?: number;
+  /** Counts each invocation (metrics). */
+  onInvoked?: (subcommand: string) => void;
 }
 
 /**
@@ -46,6 +48,7 @@ export function registerIncidentCommand(app: App, deps: IncidentCommandDeps): vo
       subcommands: table,
     };
     const sub = table.find((s) => s.name === verb);
+    deps.onInvoked?.(sub ? verb : '?');
     const run = (): Promise<CommandAnswer> =>
       sub
         ? sub.handle(ctx)
