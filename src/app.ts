@@ -168,7 +168,13 @@ export function createApp(deps: AppDeps): MogoApp {
     registerAlertButtons(slack.bolt, actionDeps);
     registerRollupActions(slack.bolt, { ...actionDeps, placements: deps.placements });
     registerRollbackActions(slack.bolt, { rollback, runner, chat, metrics });
-    registerIncidentSurface(slack.bolt, { incidents, alerts: deps.alerts, chat, logger });
+    registerIncidentSurface(slack.bolt, {
+      incidents,
+      alerts: deps.alerts,
+      chat,
+      logger,
+      placements: deps.placements,
+    });
   }
   const incidentConsole = createIncidentConsole(
     slack.bolt,

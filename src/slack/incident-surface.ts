@@ -9,7 +9,7 @@ import {
   memberJoined,
 } from '../incidents/incident-service';
 import type { Logger } from '../logger';
-import type { AlertStore, Chat } from '../ports';
+import type { AlertStore, Chat, Placements } from '../ports';
 import { ACTION_IDS, CALLBACK_IDS } from './blocks/action-ids';
 import { declareModal, declareValues, decodeDeclareMeta } from './blocks/incident-modal';
 
@@ -18,6 +18,8 @@ export interface IncidentSurfaceDeps {
   alerts: AlertStore;
   chat: Chat;
   logger: Logger;
+  /** The storm roll-up's Declare incident button declares from its groups. */
+  placements: Pick<Placements, 'getRollup'>;
 }
 
 export interface OpenDeclare {
@@ -28,6 +30,8 @@ export interface OpenDeclare {
   severity?: Severity | undefined;
   /** The alert group whose button was clicked, and its message. */
   groupId?: string;
+  /** Groups chosen beforehand (a roll-up's firing groups). */
+  groupIds?: string[];
   ts?: string;
 }
 
@@ -44,15 +48,16 @@ export async function openDeclareModal(
     : null;
   const groups = clicked && !open.some((g) => g.id === clicked.id) ? [clicked, ...open] : open;
   groups.sort((a, b) => priorityRank(a.routing.priority) - priorityRank(b.routing.priority));
+  const chosen = groups.filter((g) => g.id === clicked?.id || o.groupIds?.includes(g.id));
   await deps.chat.openView(
     o.triggerId,
     declareModal({
       meta: { channel: o.channel, ...(o.ts ? { ts: o.ts } : {}) },
       title: o.title ?? '',
-      severity: o.severity ?? (clicked ? severityForPriority(clicked.routing.priority) : 'SEV3'),
+      severity: o.severity ?? (chosen[0] ? severityForPriority(chosen[0].routing.priority) : 'SEV3'),
       lead: o.user,
       openGroups: groups,
-      selected: clicked ? [clicked.id] : [],
+      selected: clicked ? [clicked.id] : (o.groupIds ?? []),
     }) as unknown as Record<string, unknown>,
   );
 }
@@ -94,6 +99,21 @@ export function registerIncidentSurface(app: App, deps: IncidentSurfaceDeps): vo
     const channel = body.channel?.id ?? body.container?.channel_id;
     const ts = body.message?.ts ?? body.container?.message_ts;
     try {
+      if (action.value?.startsWith('rollup:')) {
+        const rollup = await deps.placements.getRollup(action.value.slice('rollup:'.length));
+        if (!rollup?.ref || rollup.ref.ts !== ts) {
+          await tell(channel, body.user.id, 'That storm roll-up is gone; try `/incident declare`.');
+          return;
+        }
+        const firing = rollup.members.filter((g) => g.status === 'firing').map((g) => g.id);
+        await openDeclareModal(deps, {
+          triggerId: body.trigger_id,
+          user: body.user.id,
+          channel: channel ?? '',
+          groupIds: firing,
+        });
+        return;
+      }
       const existing = await incidents.deps.incidents.findOpenByGroup(action.value ?? '');
       if (existing) {
         await tell(channel, body.user.id, declaredText({ kind: 'exists', incident: existing }));

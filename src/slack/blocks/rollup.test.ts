@@ -74,4 +74,14 @@ describe('renderRollup', () => {
     expect(age('2026-12-04T10:55:00.000Z', now)).toBe('1h 5m');
     expect(age('2026-12-01T12:00:00.000Z', now)).toBe('3d');
   });
+  test('offers Declare incident for the storm while something fires (one incident for all its groups)', () => {
+    const firing = renderRollup(rollup([group('a', 'P2')]), now);
+    expect(texts(firing.blocks)).toContain('"action_id":"mogo_incident_declare"');
+    expect(texts(firing.blocks)).toContain('"value":"rollup:r1"');
+    const over = renderRollup(
+      rollup([group('c', 'P2', { status: 'resolved', alerts: [sampleAlert('x', 'resolved')] })]),
+      now,
+    );
+    expect(texts(over.blocks)).not.toContain('mogo_incident_declare');
+  });
 });

@@ -8,8 +8,8 @@ import { code, escapeText, PRIORITY_EMOJI, RESOLVED_EMOJI, SLACK_LIMITS, truncat
 /** Options Slack allows in one static_select. */
 const MAX_OPTIONS = 100;
 const OPTION_TEXT = 75;
-/** Blocks kept for the header, the summary and the closing note. */
-const FIXED_BLOCKS = 3;
+/** Blocks kept for the header, the summary, the closing note and the Declare incident button. */
+const FIXED_BLOCKS = 4;
 /**
  * Characters of lines in all (about 400 lines): Slack documents no total for blocks, but very large messages are
  * refused or cut, and a plain-text fallback of 3,000 characters would then show far fewer lines.
@@ -134,6 +134,20 @@ export function renderRollup(rollup: Rollup, now: Date): ChatMessage {
     ...sections,
     closing,
   ];
+  if (firing.length > 0)
+    blocks.push({
+      type: 'actions',
+      block_id: 'mogo_rollup_actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION_IDS.declareIncident,
+          text: { type: 'plain_text', text: 'Declare incident' },
+          // the roll-up's id: the dialog offers its firing groups, all chosen (one incident for the storm)
+          value: `rollup:${rollup.id}`,
+        },
+      ],
+    });
   const text = truncate(
     `${title}: ${groups.length} groups, ${firing.length} firing`,
     SLACK_LIMITS.fallbackText,
