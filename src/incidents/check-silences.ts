@@ -1,4 +1,6 @@
+import type { Alert } from '../domain/alert';
 import type { AlertGroup } from '../domain/group';
+import { silenceCovers } from '../domain/silence-match';
 import { isAppError } from '../errors';
 import type { Logger } from '../logger';
 import type { AlertStore, Clock, SilenceRecord, SilenceStore, Silences } from '../ports';
@@ -66,6 +68,12 @@ async function endInMogo(deps: CheckSilencesDeps, record: SilenceRecord, unknown
   return ended !== null;
 }
 
+function covers(record: SilenceRecord, a: Alert): boolean {
+  return record.scope === 'alert'
+    ? a.fingerprint === record.fingerprint
+    : silenceCovers(record.matchers, a.labels);
+}
+
 /** Firing alerts under the silence that Alertmanager no longer holds have resolved: say so in the group. */
 async function resolveGoneAlerts(deps: CheckSilencesDeps, record: SilenceRecord): Promise<number> {
   const held = new Set((await deps.silences.alerts(record.matchers)).map((a) => a.fingerprint));
@@ -73,9 +81,7 @@ async function resolveGoneAlerts(deps: CheckSilencesDeps, record: SilenceRecord)
   if (!group) return 0;
   const gone = (g: AlertGroup) =>
     g.alerts
-      .filter(
-        (a) => a.status === 'firing' && (record.scope === 'group' || a.fingerprint === record.fingerprint),
-      )
+      .filter((a) => a.status === 'firing' && covers(record, a))
       .filter((a) => !held.has(a.fingerprint))
       .map((a) => a.fingerprint);
   if (gone(group).length === 0) return 0;

@@ -13,6 +13,7 @@ const silence = (over = {}) => ({
   createdBy: 'UALICE',
   endsAt: until,
   comment: 'disk swap',
+  matchers: [{ name: 'alertname', value: 'HighLatency', isRegex: false, isEqual: true }],
   ...over,
 });
 const json = (o: unknown) => JSON.stringify(o);
@@ -45,6 +46,12 @@ describe('the alert message with real silences', () => {
     expect(text.match(/:no_bell: \*silenced\*/g)).toHaveLength(2);
     const unsilence = buttons(blocks).find((e) => e.action_id === ACTION_IDS.unsilence);
     expect(unsilence?.value).toBe(group.id);
+  });
+
+  it('a group silence marks only the alerts its matchers select (not one that joined later)', () => {
+    const matchers = [{ name: 'fingerprint', value: 'fp1', isRegex: false, isEqual: true }];
+    const { blocks } = renderAlertGroup(group, { silence: { active: [silence({ matchers })] } });
+    expect(json(blocks).match(/:no_bell: \*silenced\*/g)).toHaveLength(1);
   });
 
   it('one silenced alert is named by its distinguishing labels and only it is marked', () => {

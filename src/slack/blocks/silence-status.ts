@@ -1,11 +1,12 @@
 import type { AlertGroup } from '../../domain/group';
+import { silenceCovers } from '../../domain/silence-match';
 import type { SilenceRecord } from '../../ports';
 import { distinguishingLabels, sharedOf } from './alert-lines';
 import { code, escapeText, slackDate, truncate } from './mrkdwn';
 
 export type ActiveSilence = Pick<
   SilenceRecord,
-  'id' | 'scope' | 'fingerprint' | 'createdBy' | 'endsAt' | 'comment'
+  'id' | 'scope' | 'fingerprint' | 'createdBy' | 'endsAt' | 'comment' | 'matchers'
 >;
 
 /** A group's active silences made by mogo (present only when real silences are configured). */
@@ -31,8 +32,9 @@ export function silenceLine(group: AlertGroup, s: ActiveSilence): string {
 export function silencedFingerprints(group: AlertGroup, view: SilenceView | undefined): Set<string> {
   const out = new Set<string>();
   for (const s of view?.active ?? []) {
-    if (s.scope === 'group') for (const a of group.alerts) out.add(a.fingerprint);
-    else if (s.fingerprint) out.add(s.fingerprint);
+    if (s.scope === 'group') {
+      for (const a of group.alerts) if (silenceCovers(s.matchers, a.labels)) out.add(a.fingerprint);
+    } else if (s.fingerprint) out.add(s.fingerprint);
   }
   return out;
 }
