@@ -62,8 +62,8 @@ export function shiftAt(r: Rotation, atMs: number): OnCallShift {
   let from = covering ? covering.start : turn.from;
   for (const o of r.overrides) {
     if (o.start > atMs && o.start < until) until = o.start;
-    if (!covering && o.end <= atMs && o.end > from) from = o.end;
-    if (covering && o !== covering && o.end <= atMs && o.end > from) from = o.end;
+    // an override that ended since the turn (or the covering override) began hands back at its end
+    if (o !== covering && o.end <= atMs && o.end > from) from = o.end;
   }
   return {
     user: covering ? covering.user : turn.user,
