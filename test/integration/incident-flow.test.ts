@@ -239,6 +239,41 @@ describe('incidents in Slack (HTTP mode, fake Slack)', () => {
     expect(history.every((c) => c.body.limit === '1' && c.body.latest === ts)).toBe(true);
   });
 
+  it('a pin carries its message: on the timeline without reading it; someone joining is noted', async () => {
+    const incident = (await incidentNo(1))!;
+    const reads = slack.callsTo('conversations.history').length;
+    const ts = slack.addUserMessage(incident.channelId!, 'UCAROL', 'p99 back under 300 ms');
+    const pin = {
+      type: 'pin_added',
+      user: 'UALICE',
+      channel_id: incident.channelId,
+      item: {
+        type: 'message',
+        channel: incident.channelId,
+        message: { ts, user: 'UCAROL', text: 'p99 back under 300 ms' },
+      },
+    };
+    expect((await event(pin)).status).toBe(200);
+    expect(
+      (
+        await event({
+          type: 'member_joined_channel',
+          user: 'UDAVE',
+          channel: incident.channelId,
+          channel_type: 'C',
+        })
+      ).status,
+    ).toBe(200);
+    const store = t.app.incidents.deps.incidents;
+    await eventually(async () => {
+      const kinds = (await store.timeline(incident.id)).map((e) => e.kind);
+      return kinds.filter((k) => k === 'message').length === 2 && kinds.includes('joined');
+    }, WAIT);
+    const entry = (await store.timeline(incident.id)).find((e) => e.text === 'p99 back under 300 ms');
+    expect(entry).toMatchObject({ author: 'UCAROL', at: new Date(Math.round(Number(ts) * 1000)) });
+    expect(slack.callsTo('conversations.history')).toHaveLength(reads);
+  });
+
   it('steering is limited to the lead, role holders and incident admins', async () => {
     const channel = (await incidentNo(1))!.channelId!;
     expect((await command('UEVE', 'severity SEV2', channel)).text).toContain(

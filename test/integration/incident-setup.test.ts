@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { remindDue } from '../../src/incidents/incident/events';
 import { runStep } from '../../src/incidents/incident/setup';
 import { createSetupWorker } from '../../src/incidents/incident/setup-worker';
 import { declareIncident } from '../../src/incidents/incident-service';
@@ -171,5 +172,16 @@ describe('thread mode', () => {
     expect((await t.app.incidents.deps.incidents.timeline(incident.id)).map((e) => e.text)).toContain(
       'rolled back api',
     );
+
+    // no update for longer than a SEV2's hour: one reminder in the thread, then quiet for another hour
+    const later = { now: () => new Date(Date.now() + 61 * 60_000) };
+    const deps = { ...t.app.incidents.deps, clock: later };
+    expect(await remindDue(deps)).toBe(1);
+    expect(await remindDue(deps)).toBe(0);
+    const reminder = await slack.waitFor(
+      (c) => c.method === 'chat.postMessage' && String(c.body.text).includes('no update'),
+      WAIT,
+    );
+    expect(reminder.body.thread_ts).toBe(ref.ts);
   });
 });
