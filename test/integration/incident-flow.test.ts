@@ -106,7 +106,8 @@ describe('incidents in Slack (HTTP mode, fake Slack)', () => {
     t = await startTestApp({
       slackApiUrl: slack.url,
       rulesDir: dir,
-      env: { INCIDENT_BROADCAST_CHANNEL: '#incidents' },
+      // the channel is archived about a second after close
+      env: { INCIDENT_BROADCAST_CHANNEL: '#incidents', INCIDENT_ARCHIVE_AFTER_HOURS: '0.0003' },
       incidentOptions: { setup: { pollMs: 50, leaseMs: 5_000 }, reminderEveryMs: false },
     });
     groupId = (await readJson(await postWebhook(t.url, fixture()))).groupId;
@@ -315,6 +316,8 @@ describe('incidents in Slack (HTTP mode, fake Slack)', () => {
     const lines = md.split('\n').filter((l) => /^\| \d{4}-/.test(l));
     const times = lines.map((l) => l.slice(2, 22));
     expect([...times].sort()).toEqual(times); // in time order
-    expect(await t.app.incidents.deps.incidents.pendingSteps(incident.id)).toEqual(['archive']);
+    await eventually(async () => slack.channel(channel)?.archived === true, WAIT);
+    await eventually(async () => (await incidentNo(1))?.archivedAt instanceof Date, WAIT);
+    expect(await t.app.incidents.deps.incidents.pendingSteps(incident.id)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import type { Incident } from '../../domain/incident';
 import type { IncidentRefusal, IncidentService, SteerOutcome } from '../../incidents/incident-service';
 import { refusalText } from '../blocks/incident';
-import { type CommandAnswer, type CommandContext, say } from './registry';
+import { type CommandAnswer, type CommandContext, type Subcommand, say } from './registry';
 
 const NUMBER = /^#?(\d{1,9})$/;
 
@@ -31,4 +31,32 @@ export function steered(out: SteerOutcome, done: (i: Incident) => string): Comma
   if (out.kind !== 'ok') return say(refusalText(out as IncidentRefusal), out.kind);
   if (!out.changed) return say(`Nothing to change: ${done(out.incident)}`, 'unchanged');
   return say(done(out.incident), 'ok', true);
+}
+
+export interface IncidentCall {
+  console: IncidentService;
+  incident: Incident;
+  /** The words after the verb, the incident number (`#12`) taken out. */
+  rest: string[];
+  /** The same words as one text. */
+  text: string;
+}
+
+/** A subcommand about one incident: finds it (the channel's own, or `#n`), then acts on it. */
+export function incidentSubcommand(spec: {
+  name: string;
+  usage: string;
+  summary: string;
+  act(ctx: CommandContext, call: IncidentCall): Promise<CommandAnswer>;
+}): Subcommand {
+  return {
+    name: spec.name,
+    usage: spec.usage,
+    summary: spec.summary,
+    async handle(ctx) {
+      const r = await incidentOf(ctx);
+      if ('answer' in r) return r.answer;
+      return spec.act(ctx, { ...r, text: r.rest.join(' ').trim() });
+    },
+  };
 }

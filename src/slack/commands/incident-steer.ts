@@ -1,57 +1,50 @@
-import { isIncidentStatus, parseSeverity } from '../../domain/incident';
+import { type IncidentStatus, isIncidentStatus, parseSeverity } from '../../domain/incident';
 import { assignRole, renameIncident, setSeverity, setStatus } from '../../incidents/incident-service';
-import { incidentOf, steered } from './incident-context';
+import { incidentOf, incidentSubcommand, steered } from './incident-context';
 import { type Subcommand, say } from './registry';
 
 const USER = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
 
 /** `/incident role <role> @user`: the lead, or a configured role (comms, scribe…). */
-export const roleCommand: Subcommand = {
+export const roleCommand = incidentSubcommand({
   name: 'role',
   usage: '<role> @user [#n]',
   summary: 'give an incident role (lead, comms, scribe…) to someone',
-  async handle(ctx) {
-    const r = await incidentOf(ctx);
-    if ('answer' in r) return r.answer;
-    const [role, who] = r.rest;
+  async act(ctx, { console, incident, rest }) {
+    const [role, who] = rest;
     const user = USER.exec(who ?? '')?.[1];
     if (!role || !user) return say('Usage: `/incident role <role> @user`', 'usage');
-    const out = await assignRole(r.console.deps, r.incident.id, ctx.user.id, role, user);
+    const out = await assignRole(console.deps, incident.id, ctx.user.id, role, user);
     return steered(
       out,
       (i) => `Incident ${i.number}: <@${user}> is ${role.toLowerCase().replace(/^@/, '')}.`,
     );
   },
-};
+});
 
-export const severityCommand: Subcommand = {
+export const severityCommand = incidentSubcommand({
   name: 'severity',
   usage: '<SEV1-SEV4> [#n]',
   summary: "change an incident's severity",
-  async handle(ctx) {
-    const r = await incidentOf(ctx);
-    if ('answer' in r) return r.answer;
-    const severity = parseSeverity(r.rest[0] ?? '');
+  async act(ctx, { console, incident, rest }) {
+    const severity = parseSeverity(rest[0] ?? '');
     if (!severity)
       return say('Usage: `/incident severity SEV1` (SEV1 is the worst, SEV4 the mildest)', 'usage');
-    const out = await setSeverity(r.console.deps, r.incident.id, ctx.user.id, severity);
+    const out = await setSeverity(console.deps, incident.id, ctx.user.id, severity);
     return steered(out, (i) => `Incident ${i.number} is now ${i.severity}.`);
   },
-};
+});
 
-export const renameCommand: Subcommand = {
+export const renameCommand = incidentSubcommand({
   name: 'rename',
   usage: '<new title> [#n]',
   summary: 'a new title for the incident (its channel follows)',
-  async handle(ctx) {
-    const r = await incidentOf(ctx);
-    if ('answer' in r) return r.answer;
-    const title = r.rest.join(' ').trim();
-    if (!title) return say('Usage: `/incident rename <new title>`', 'usage');
-    const out = await renameIncident(r.console.deps, r.incident.id, ctx.user.id, title);
+  async act(ctx, { console, incident, text }) {
+    if (!text) return say('Usage: `/incident rename <new title>`', 'usage');
+    const out = await renameIncident(console.deps, incident.id, ctx.user.id, text);
     return steered(out, (i) => `Incident ${i.number} is now "${i.title}".`);
   },
-};
+});
 
 /** `status <status>` in an incident changes its status; without one, the listing of open alerts it wraps. */
 export function withIncidentStatus(listing: Subcommand): Subcommand {
@@ -70,32 +63,27 @@ export function withIncidentStatus(listing: Subcommand): Subcommand {
   };
 }
 
-export const resolveCommand: Subcommand = {
-  name: 'resolve',
-  usage: '[#n]',
-  summary: 'the incident is over (the timeline keeps going until close)',
-  async handle(ctx) {
-    const r = await incidentOf(ctx);
-    if ('answer' in r) return r.answer;
-    const out = await setStatus(r.console.deps, r.incident.id, ctx.user.id, 'resolved');
-    return steered(
-      out,
-      (i) => `Incident ${i.number} is resolved. \`/incident close\` writes the postmortem draft.`,
-    );
-  },
-};
+/** `resolve` and `close`: a status move with its own word. */
+function moveTo(to: IncidentStatus, summary: string, said: (n: number) => string) {
+  return incidentSubcommand({
+    name: to === 'resolved' ? 'resolve' : 'close',
+    usage: '[#n]',
+    summary,
+    async act(ctx, { console, incident }) {
+      const out = await setStatus(console.deps, incident.id, ctx.user.id, to);
+      return steered(out, (i) => said(i.number));
+    },
+  });
+}
 
-export const closeCommand: Subcommand = {
-  name: 'close',
-  usage: '[#n]',
-  summary: 'close a resolved incident: the postmortem draft is posted here, the channel archived later',
-  async handle(ctx) {
-    const r = await incidentOf(ctx);
-    if ('answer' in r) return r.answer;
-    const out = await setStatus(r.console.deps, r.incident.id, ctx.user.id, 'closed');
-    return steered(
-      out,
-      (i) => `Incident ${i.number} is closed. The postmortem draft follows in this channel.`,
-    );
-  },
-};
+export const resolveCommand = moveTo(
+  'resolved',
+  'the incident is over (the timeline keeps going until close)',
+  (n) => `Incident ${n} is resolved. \`/incident close\` writes the postmortem draft.`,
+);
+
+export const closeCommand = moveTo(
+  'closed',
+  'close a resolved incident: the postmortem draft is posted here, the channel archived later',
+  (n) => `Incident ${n} is closed. The postmortem draft follows in this channel.`,
+);
