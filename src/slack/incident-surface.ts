@@ -152,7 +152,7 @@ export function registerIncidentSurface(app: App, deps: IncidentSurfaceDeps): vo
         ...(values.severity ? { severity: values.severity } : {}),
         ...(values.lead ? { lead: values.lead } : {}),
         groupIds: values.groupIds,
-        ...(meta?.channel && meta.ts ? { from: { channel: meta.channel, ts: meta.ts } } : {}),
+        ...(meta?.channel ? { from: { channel: meta.channel, ...(meta.ts ? { ts: meta.ts } : {}) } } : {}),
       });
       await tell(meta?.channel, user, declaredText(out));
     } catch (err) {

@@ -183,5 +183,28 @@ describe('thread mode', () => {
       WAIT,
     );
     expect(reminder.body.thread_ts).toBe(ref.ts);
+
+    // declared by command, away from any alert: a new message in that channel starts the incident's thread
+    const byCommand = {
+      callback_id: 'mogo_incident_declare_modal',
+      private_metadata: JSON.stringify({ channel: 'CGENERAL' }),
+    };
+    const noGroups = { ...values, incident_title: { value: { type: 'plain_text_input', value: 'Billing' } } };
+    delete (noGroups as Record<string, unknown>).incident_groups;
+    await send(
+      interactionBody(
+        viewSubmissionPayload({ user: 'UBOB', view: { ...byCommand, state: { values: noGroups } } }),
+      ),
+    );
+    await settled(t, 2);
+    const second = (await t.app.incidents.deps.incidents.getByNumber(2))!;
+    const root = slack.callsTo('chat.postMessage').find((c) => c.body.channel === 'CGENERAL')!;
+    expect(root.body.thread_ts).toBeUndefined();
+    expect(second).toMatchObject({
+      mode: 'thread',
+      channelId: 'CGENERAL',
+      threadTs: root.response?.ts,
+      summaryTs: root.response?.ts,
+    });
   });
 });

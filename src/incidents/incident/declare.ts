@@ -27,8 +27,11 @@ export interface DeclareInput {
   /** Defaults to the declaring user. */
   lead?: string;
   groupIds: string[];
-  /** Where the declaration came from: an alert message (thread mode keeps the incident in its thread). */
-  from?: MessageRef;
+  /**
+   * Where the declaration came from: the channel, and the alert message when it came from its button (thread
+   * mode keeps the incident in that message's thread, else in a new thread in the channel).
+   */
+  from?: { channel: string; ts?: string };
 }
 
 export type DeclareOutcome =
@@ -94,12 +97,14 @@ function titleOf(g: AlertGroup): string {
  * one-incident-per-thread index happy meanwhile).
  */
 async function threadOf(deps: IncidentDeps, input: DeclareInput, groups: AlertGroup[]) {
-  if (input.from && (await groupMessage(deps, groups, input.from))) return input.from;
+  const { from } = input;
+  if (from?.ts && (await groupMessage(deps, groups, { channel: from.channel, ts: from.ts })))
+    return { channel: from.channel, ts: from.ts };
   for (const g of groups) {
     const m = await deps.alerts.getMessage(g.id);
     if (m) return { channel: m.channel, ts: m.ts };
   }
-  return input.from ? { channel: input.from.channel, ts: `pending:${randomUUID()}` } : null;
+  return from ? { channel: from.channel, ts: `pending:${randomUUID()}` } : null;
 }
 
 async function groupMessage(deps: IncidentDeps, groups: AlertGroup[], ref: MessageRef) {

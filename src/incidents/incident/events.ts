@@ -8,10 +8,16 @@ export function timeOfTs(ts: string): Date {
 }
 
 /** The incident a message in `channel` (and thread) belongs to. */
-async function incidentAt(deps: IncidentDeps, channel: string, threadTs?: string): Promise<Incident | null> {
+async function incidentAt(
+  deps: IncidentDeps,
+  channel: string,
+  ts: string,
+  threadTs?: string,
+): Promise<Incident | null> {
   const inChannel = await deps.incidents.findByChannel(channel);
   if (inChannel) return inChannel;
-  return threadTs ? deps.incidents.findByChannel(channel, threadTs) : null;
+  // thread mode: the message is in the incident's thread, or is the alert message that holds it
+  return deps.incidents.findByChannel(channel, threadTs ?? ts);
 }
 
 export interface MarkedMessage {
@@ -34,7 +40,7 @@ export type MarkOutcome = { kind: 'added' | 'already'; incident: Incident } | { 
  * Slack delivering the event twice, adds nothing.
  */
 export async function markMessage(deps: IncidentDeps, m: MarkedMessage): Promise<MarkOutcome> {
-  const incident = await incidentAt(deps, m.channel, m.threadTs);
+  const incident = await incidentAt(deps, m.channel, m.ts, m.threadTs);
   if (!incident || incident.status === 'closed') return { kind: 'not_an_incident' };
   if (m.ts === incident.summaryTs) return { kind: 'already', incident };
   const sourceRef = `message:${m.channel}:${m.ts}`;
