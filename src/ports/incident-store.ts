@@ -112,8 +112,11 @@ export interface IncidentStore {
   recordStep(step: SetupStep, result: Record<string, unknown>): Promise<void>;
   /** Marks the step done (if still pending) with its result, applying the change in the same transaction. */
   completeStep(step: SetupStep, result: Record<string, unknown>, change?: IncidentChange): Promise<boolean>;
-  /** Gives the step back, due again after `delayMs` (a 429's Retry-After, or a back-off). */
-  postponeStep(step: SetupStep, delayMs: number, error: string): Promise<void>;
+  /**
+   * Gives the step back, due again after `delayMs` (a 429's Retry-After, or a back-off). `waitOnly`: it did not
+   * fail, it waited for Slack's budget, so the try is not counted against it.
+   */
+  postponeStep(step: SetupStep, delayMs: number, error: string, opts?: { waitOnly?: boolean }): Promise<void>;
   /** Steps of an incident not done yet, in order. */
   pendingSteps(id: string): Promise<string[]>;
 }

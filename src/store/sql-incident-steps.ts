@@ -80,12 +80,13 @@ export function incidentStepMethods(
       });
     },
 
-    async postponeStep(step, delayMs, error) {
+    async postponeStep(step, delayMs, error, opts = {}) {
       await db.query(
         `UPDATE incident_steps SET leased_until = NULL, last_error = $5,
+           attempts = attempts - CASE WHEN $6 THEN 1 ELSE 0 END,
            due_at = ${NOW} + $4::float8 * interval '1 millisecond'
          WHERE incident_id = $2 AND step = $3 AND done_at IS NULL`,
-        [now(), step.incidentId, step.step, delayMs, error.slice(0, 500)],
+        [now(), step.incidentId, step.step, delayMs, error.slice(0, 500), opts.waitOnly === true],
       );
     },
 

@@ -152,6 +152,10 @@ export function incidentStoreContract(name: string, openDb: () => Promise<Db>): 
       await db.query('UPDATE incident_steps SET due_at = now() WHERE step = $1', ['create_channel']);
       const again = await store.takeStep(10_000);
       expect(again).toMatchObject({ step: 'create_channel', attempts: 2, result: { tried: ['inc-1-x'] } });
+      await store.postponeStep(again!, 0, 'held back for the budget', { waitOnly: true });
+      const third = await store.takeStep(10_000);
+      expect(third?.attempts).toBe(2); // a wait for Slack's budget is not a failed try
+
       expect(
         await store.completeStep(
           again!,
@@ -159,7 +163,7 @@ export function incidentStoreContract(name: string, openDb: () => Promise<Db>): 
           { patch: { channelId: 'C9', channelName: 'inc-1-x' } },
         ),
       ).toBe(true);
-      expect(await store.completeStep(again!, {})).toBe(false); // a second worker finishing it changes nothing
+      expect(await store.completeStep(third!, {})).toBe(false); // a second worker finishing it changes nothing
       expect((await store.get(n.id))?.channelId).toBe('C9');
       expect((await store.takeStep(10_000))?.step).toBe('set_topic');
       expect(await store.pendingSteps(n.id)).toEqual(['set_topic', 'invite']);

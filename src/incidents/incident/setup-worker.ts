@@ -50,7 +50,9 @@ export function createSetupWorker(
       const e = isAppError(err) ? err : undefined;
       const why = e ? `${e.code}: ${e.message}` : String((err as Error)?.message ?? err);
       if (e?.code === 'SLACK_RATE_LIMITED') {
-        await deps.incidents.postponeStep(step, Number(e.details?.retryAfterMs ?? 1_000), why);
+        await deps.incidents.postponeStep(step, Number(e.details?.retryAfterMs ?? 1_000), why, {
+          waitOnly: true,
+        });
       } else if ((e?.retryable ?? true) && step.attempts < GIVE_UP_AFTER) {
         log.warn({ err, incident: step.incidentId, step: step.step }, 'incident step failed; retrying');
         await deps.incidents.postponeStep(step, backoffMs(step.attempts), why);
