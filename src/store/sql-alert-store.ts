@@ -61,12 +61,15 @@ export function createSqlAlertStore(db: Db, clock?: Clock): AlertStore {
   const now = (): string | null => clock?.now().toISOString() ?? null;
   const alerts = createGroupAlerts();
 
+  const readAlerts = (q: Queryable, row: GroupRow) =>
+    alerts.readAll(q, row.state.id, row.state.allAlerts?.count);
+
   async function lockGroup(q: Queryable, groupKey: string): Promise<AlertGroup | null> {
     const { rows } = await q.query<GroupRow>(
       'SELECT state, version FROM alert_groups WHERE group_key = $1 FOR UPDATE',
       [groupKey],
     );
-    return rows[0] ? toWhole(rows[0], await alerts.readAll(q, rows[0].state.id)) : null;
+    return rows[0] ? toWhole(rows[0], await readAlerts(q, rows[0])) : null;
   }
 
   async function save(q: Queryable, base: AlertGroup | null, change: GroupChange, groupKey: string) {
@@ -138,7 +141,7 @@ export function createSqlAlertStore(db: Db, clock?: Clock): AlertStore {
           'SELECT state, version FROM alert_groups WHERE id = $1 FOR SHARE',
           [groupId],
         );
-        return rows[0] ? toWhole(rows[0], await alerts.readAll(q, groupId)) : null;
+        return rows[0] ? toWhole(rows[0], await readAlerts(q, rows[0])) : null;
       });
     },
 

@@ -16,8 +16,11 @@ const UPSERT = `
     SET pos = excluded.pos, firing = excluded.firing, alert = excluded.alert`;
 
 export interface GroupAlerts {
-  /** Every alert of the group, in the group's own order; `q` must be a transaction (it reads a page at a time). */
-  readAll(q: Queryable, groupId: string): Promise<Alert[]>;
+  /**
+   * Every alert of the group, in the group's own order. `count`, how many the group's row says it holds: up to
+   * a page they are read in one statement, else (or unknown) a page at a time, so `q` must be a transaction.
+   */
+  readAll(q: Queryable, groupId: string, count: number | undefined): Promise<Alert[]>;
   /**
    * Makes the group's rows hold `next`. `base` is what readAll returned for the state `next` was decided
    * from (null: write everything): alerts of next that are the very objects of base are not written again.
@@ -35,7 +38,19 @@ export function createGroupAlerts(): GroupAlerts {
   const positions = new WeakMap<Alert, number>();
 
   return {
-    async readAll(q, groupId) {
+    async readAll(q, groupId, count) {
+      const remember = (rows: { pos: number; alert: Alert }[]) =>
+        rows.map((r) => {
+          positions.set(r.alert, r.pos);
+          return r.alert;
+        });
+      if (count !== undefined && count <= PAGE) {
+        const { rows } = await q.query<{ pos: number; alert: Alert }>(
+          'SELECT pos, alert FROM group_alerts WHERE group_id = $1 ORDER BY pos',
+          [groupId],
+        );
+        return remember(rows);
+      }
       // a page at a time: a 10,000-alert result read at once arrives in a few socket reads that pg parses
       // in one piece each (tens of ms); between pages the event loop runs
       await q.query(
@@ -45,10 +60,7 @@ export function createGroupAlerts(): GroupAlerts {
       const alerts: Alert[] = [];
       for (;;) {
         const { rows } = await q.query<{ pos: number; alert: Alert }>(`FETCH ${PAGE} FROM group_alerts_page`);
-        for (const r of rows) {
-          positions.set(r.alert, r.pos);
-          alerts.push(r.alert);
-        }
+        for (const a of remember(rows)) alerts.push(a);
         if (rows.length < PAGE) break;
       }
       await q.query('CLOSE group_alerts_page');
