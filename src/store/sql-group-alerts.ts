@@ -116,7 +116,7 @@ function* changesSteps(
     last = pos;
     if (a !== old || pos !== at) writes.push([pos, a]);
   }
-  yield;
+  if (next.length > SLICE) yield;
   const gone: string[] = [];
   for (const fp of before.keys()) if (!seen.has(fp)) gone.push(fp);
   return { writes, gone };
