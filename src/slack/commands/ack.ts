@@ -1,8 +1,7 @@
 import { shortIdOf } from '../../domain/group';
 import { type ActionOutcome, acknowledgeGroup, unacknowledgeGroup } from '../../incidents/acknowledge';
-import { forgetOpenGroups } from '../../incidents/open-groups';
 import { code, escapeText } from '../blocks/mrkdwn';
-import { groupNamed, isAnswer } from './group-arg';
+import { groupChanged, groupNamed, isAnswer } from './group-arg';
 import { type CommandAnswer, type CommandContext, type Subcommand, say } from './registry';
 
 type UseCase = typeof acknowledgeGroup;
@@ -24,10 +23,7 @@ function ackLike(name: 'ack' | 'unack', summary: string, useCase: UseCase, done:
       );
       if (outcome.kind === 'denied') return say(`Not done: ${escapeText(outcome.message)}`, 'denied');
       if (outcome.kind === 'group_gone') return say('That alert group no longer exists.', 'not_found');
-      if (outcome.changed) {
-        deps.onChanged();
-        await forgetOpenGroups(deps.cache);
-      }
+      if (outcome.changed) await groupChanged(deps);
       const what = `${code(shortIdOf(group.id))}`;
       return say(
         outcome.changed ? `${done} ${what}.` : `Nothing to change: ${what} already is.`,

@@ -1,5 +1,5 @@
 import type { AlertGroup } from '../../domain/group';
-import { findGroup, type OpenGroupsDeps } from '../../incidents/open-groups';
+import { findGroup, forgetOpenGroups, type OpenGroupsDeps } from '../../incidents/open-groups';
 import { code, escapeText } from '../blocks/mrkdwn';
 import type { CommandAnswer, CommandDeps, Subcommand } from './registry';
 import { say } from './registry';
@@ -37,4 +37,10 @@ export async function groupNamed(
 
 export function isAnswer(x: AlertGroup | CommandAnswer): x is CommandAnswer {
   return 'outcome' in x && 'message' in x;
+}
+
+/** A command changed a group: its message is rendered again, and the cached open groups are read afresh. */
+export async function groupChanged(deps: CommandDeps): Promise<void> {
+  deps.onChanged();
+  await forgetOpenGroups(deps.cache);
 }

@@ -1,7 +1,6 @@
-import { forgetOpenGroups } from '../../incidents/open-groups';
 import { silenceGroup, unsilence } from '../../incidents/silence';
 import { silenceOutcomeText, unsilenceOutcomeText } from '../blocks/silence-text';
-import { groupNamed, isAnswer, usage } from './group-arg';
+import { groupChanged, groupNamed, isAnswer, usage } from './group-arg';
 import { type CommandContext, type Subcommand, say } from './registry';
 
 const NOT_CONFIGURED = say(
@@ -26,10 +25,7 @@ export const silenceCommand: Subcommand = {
       duration: ctx.args[1],
       comment: ctx.restAfter(2),
     });
-    if (outcome.kind === 'silenced') {
-      deps.onChanged();
-      await forgetOpenGroups(deps.cache);
-    }
+    if (outcome.kind === 'silenced') await groupChanged(deps);
     return say(silenceOutcomeText(outcome), outcome.kind === 'silenced' ? 'ok' : outcome.kind);
   },
 };
@@ -45,10 +41,7 @@ export const unsilenceCommand: Subcommand = {
     const group = await groupNamed(deps, ctx.args[0], unsilenceCommand);
     if (isAnswer(group)) return group;
     const outcome = await unsilence(deps.silence, { groupId: group.id, user: ctx.user });
-    if (outcome.kind === 'unsilenced') {
-      deps.onChanged();
-      await forgetOpenGroups(deps.cache);
-    }
+    if (outcome.kind === 'unsilenced') await groupChanged(deps);
     return say(unsilenceOutcomeText(outcome), outcome.kind === 'unsilenced' ? 'ok' : outcome.kind);
   },
 };
