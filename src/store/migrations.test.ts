@@ -19,3 +19,11 @@ describe('rollbacks migration', () => {
     expect(sql).toContain(`CHECK (state IN\n          ${sqlStateList(ROLLBACK_STATES)})`);
   });
 });
+
+describe('MIGRATIONS', () => {
+  it('lists each version once, in ascending order (the order migrate() applies them)', () => {
+    const versions = MIGRATIONS.map((m) => m.version);
+    expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
+    expect(versions[0]).toBe(1);
+  });
+});
