@@ -110,23 +110,42 @@ export function registerRollbackActions(app: App, deps: RollbackActionDeps): voi
     });
   };
 
-  onButton(ACTION_IDS.rollback, async (groupId, user, body) => {
+  /**
+   * A button acts only on the group of the message it was clicked on: a value naming another group (or a request
+   * of another group) is a forged or misplaced click. The user is told; nothing else happens.
+   */
+  const onItsMessage = async (name: string, groupId: string, user: string, body: BlockAction) => {
     const shown = await groupOfClickedMessage(rollback.alerts, body);
-    if (shown !== groupId) {
-      log.warn({ user, groupId, shown }, 'Rollback button value names another group than its message');
-      await tell(
-        body.channel?.id ?? body.container?.channel_id,
-        user,
-        shown ? MESSAGES.notThisMessage : MESSAGES.groupGone,
-      );
-      return OK;
-    }
+    if (shown === groupId) return true;
+    log.warn({ action: name, user, groupId, shown }, 'button value names another group than its message');
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    await tell(channel, user, shown ? MESSAGES.notThisMessage : MESSAGES.groupGone);
+    return false;
+  };
+  /** Approve and Cancel name a request: it must be one made from the clicked message's group. */
+  const onRequest =
+    (name: string, useCase: (requestId: string, user: string) => Promise<Outcome>) =>
+    async (requestId: string, user: string, body: BlockAction): Promise<Outcome> => {
+      const record = await rollback.rollbacks.get(requestId);
+      if (!record) return { kind: 'request_gone' };
+      if (!(await onItsMessage(name, record.groupId, user, body))) return OK;
+      return useCase(requestId, user);
+    };
+
+  onButton(ACTION_IDS.rollback, async (groupId, user, body) => {
+    if (!(await onItsMessage(ACTION_IDS.rollback, groupId, user, body))) return OK;
     return openRollbackDialog(deps, { groupId, user, triggerId: body.trigger_id });
   });
-  onButton(ACTION_IDS.rollbackApprove, (requestId, user) =>
-    approveRollback(rollback, deps.runner, { requestId, user }),
+  onButton(
+    ACTION_IDS.rollbackApprove,
+    onRequest(ACTION_IDS.rollbackApprove, (requestId, user) =>
+      approveRollback(rollback, deps.runner, { requestId, user }),
+    ),
   );
-  onButton(ACTION_IDS.rollbackCancel, (requestId, user) => cancelRollback(rollback, { requestId, user }));
+  onButton(
+    ACTION_IDS.rollbackCancel,
+    onRequest(ACTION_IDS.rollbackCancel, (requestId, user) => cancelRollback(rollback, { requestId, user })),
+  );
 
   app.view<ViewSubmitAction>(CALLBACK_IDS.rollbackConfirm, async ({ ack, body, view }) => {
     await ack(); // closes the dialog; what follows is told in the channel and the thread
