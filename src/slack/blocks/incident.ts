@@ -23,8 +23,13 @@ const STATUS_EMOJI: Record<Incident['status'], string> = {
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const where = (i: Incident) => (i.mode === 'channel' && i.channelId ? `<#${i.channelId}>` : 'its thread');
 
-function headline(i: Incident): string {
-  return `${SEVERITY_EMOJI[i.severity]} Incident ${i.number}: ${i.title}`;
+/**
+ * "🔴 Incident 3: <title>". The title is anyone's words (a command, the dialog, an alert's name): as mrkdwn it is
+ * escaped so it can never mention, link or format; `plain` is for plain_text objects, which show it as typed.
+ */
+function headline(i: Incident, as: 'mrkdwn' | 'plain' = 'mrkdwn'): string {
+  const title = as === 'plain' ? i.title : escapeText(i.title);
+  return `${SEVERITY_EMOJI[i.severity]} Incident ${i.number}: ${title}`;
 }
 
 function rolesLine(i: Incident): string {
@@ -49,7 +54,7 @@ function alertsLine(view: IncidentView): string {
 function summary(view: IncidentView): ChatMessage {
   const i = view.incident;
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: truncate(headline(i), 150), emoji: true } },
+    { type: 'header', text: { type: 'plain_text', text: truncate(headline(i, 'plain'), 150), emoji: true } },
     {
       type: 'section',
       text: textObject(
@@ -81,7 +86,8 @@ function announcement(view: IncidentView): ChatMessage {
 export const INCIDENT_WORDS: IncidentWords = {
   summary,
   announcement,
-  topic: (i) => truncate(`${i.severity} · ${i.status} · lead <@${i.roles.lead}> · ${i.title}`, 250),
+  topic: (i) =>
+    truncate(`${i.severity} · ${i.status} · lead <@${i.roles.lead}> · ${escapeText(i.title)}`, 250),
   linkedAlert: (i) =>
     `:rotating_light: This alert is part of incident ${i.number} (${i.severity}): ${where(i)}`,
   reminder: (i) =>

@@ -1,7 +1,7 @@
 import type { Report } from '../../domain/report';
 import { formatMs } from '../../incidents/report/format';
 import type { PeriodResult } from '../../incidents/report/run';
-import { slackDate } from './mrkdwn';
+import { code, slackDate } from './mrkdwn';
 
 /** The message that comes with the report files. */
 export function reportComment(r: Report): string {
@@ -19,6 +19,6 @@ export function reportQueuedText(period: Extract<PeriodResult, { since: Date }>)
 
 export function reportPeriodProblem(error: 'invalid' | 'too_long', text: string): string {
   return error === 'too_long'
-    ? `A report covers at most a year, not \`${text}\`.`
-    : `\`${text}\` is not a period: use a length such as \`7d\`, \`24h\` or \`2w\` (default 7 days).`;
+    ? `A report covers at most a year, not ${code(text)}.`
+    : `${code(text)} is not a period: use a length such as \`7d\`, \`24h\` or \`2w\` (default 7 days).`;
 }

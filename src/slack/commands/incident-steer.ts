@@ -1,5 +1,6 @@
 import { type IncidentStatus, isIncidentStatus, parseSeverity } from '../../domain/incident';
 import { assignRole, renameIncident, setSeverity, setStatus } from '../../incidents/incident-service';
+import { escapeText } from '../blocks/mrkdwn';
 import { incidentOf, incidentSubcommand, steered } from './incident-context';
 import { type Subcommand, say } from './registry';
 
@@ -42,7 +43,7 @@ export const renameCommand = incidentSubcommand({
   async act(ctx, { console, incident, text }) {
     if (!text) return say('Usage: `/incident rename <new title>`', 'usage');
     const out = await renameIncident(console.deps, incident.id, ctx.user.id, text);
-    return steered(out, (i) => `Incident ${i.number} is now "${i.title}".`);
+    return steered(out, (i) => `Incident ${i.number} is now "${escapeText(i.title)}".`);
   },
 });
 
