@@ -10,8 +10,10 @@ import {
 } from '../incidents/incident-service';
 import type { Logger } from '../logger';
 import type { AlertStore, Chat, Placements } from '../ports';
+import { groupOfClickedMessage } from './actions/clicked-message';
 import { ACTION_IDS, CALLBACK_IDS } from './blocks/action-ids';
 import { declareModal, declareValues, decodeDeclareMeta } from './blocks/incident-modal';
+import { MESSAGES } from './blocks/rollback-text';
 
 export interface IncidentSurfaceDeps {
   incidents: IncidentService;
@@ -114,7 +116,14 @@ export function registerIncidentSurface(app: App, deps: IncidentSurfaceDeps): vo
         });
         return;
       }
-      const existing = await incidents.deps.incidents.findOpenByGroup(action.value ?? '');
+      // like every group button: only the group of the message it was clicked on (its thread holds the incident)
+      const shown = await groupOfClickedMessage(deps.alerts, body);
+      if (shown !== action.value) {
+        log.warn({ user: body.user.id, groupId: action.value, shown }, 'declare button names another group');
+        await tell(channel, body.user.id, shown ? MESSAGES.notThisMessage : MESSAGES.groupGone);
+        return;
+      }
+      const existing = await incidents.deps.incidents.findOpenByGroup(action.value);
       if (existing) {
         await tell(channel, body.user.id, declaredText({ kind: 'exists', incident: existing }));
         return;
@@ -123,7 +132,7 @@ export function registerIncidentSurface(app: App, deps: IncidentSurfaceDeps): vo
         triggerId: body.trigger_id,
         user: body.user.id,
         channel: channel ?? '',
-        ...(action.value ? { groupId: action.value } : {}),
+        groupId: action.value,
         ...(ts ? { ts } : {}),
       });
     } catch (err) {
