@@ -61,6 +61,8 @@ export async function incidentRecord(
   deps: Pick<IncidentDeps, 'incidents' | 'alerts' | 'audit'>,
   incident: Incident,
 ): Promise<IncidentRecord> {
+  // audit rows are written in batches: what was just done (an ack a moment ago) must be in the record
+  await deps.audit.flush();
   const [own, followUps, groups, rows] = await Promise.all([
     deps.incidents.timeline(incident.id),
     deps.incidents.followUps(incident.id),
