@@ -94,8 +94,6 @@ export interface IncidentStore {
     id: string,
     decide: (current: Incident) => IncidentChange | null,
   ): Promise<{ incident: Incident; changed: boolean } | null>;
-  /** Links groups not already in an open incident; returns those linked now. */
-  linkGroups(id: string, groupIds: string[], by: string): Promise<string[]>;
   /** Adds entries; one whose source ref is already recorded is skipped. Returns how many were added. */
   addTimeline(id: string, entries: TimelineEntry[], opts?: { updated?: boolean }): Promise<number>;
   timeline(id: string): Promise<TimelineEntry[]>;
@@ -117,6 +115,4 @@ export interface IncidentStore {
    * fail, it waited for Slack's budget, so the try is not counted against it.
    */
   postponeStep(step: SetupStep, delayMs: number, error: string, opts?: { waitOnly?: boolean }): Promise<void>;
-  /** Steps of an incident not done yet, in order. */
-  pendingSteps(id: string): Promise<string[]>;
 }

@@ -7,7 +7,7 @@ const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as
 
 type StepMethods = Pick<
   IncidentStore,
-  'scheduleSteps' | 'takeStep' | 'recordStep' | 'completeStep' | 'postponeStep' | 'pendingSteps'
+  'scheduleSteps' | 'takeStep' | 'recordStep' | 'completeStep' | 'postponeStep'
 >;
 
 /**
@@ -88,14 +88,6 @@ export function incidentStepMethods(
          WHERE incident_id = $2 AND step = $3 AND done_at IS NULL`,
         [now(), step.incidentId, step.step, delayMs, error.slice(0, 500), opts.waitOnly === true],
       );
-    },
-
-    async pendingSteps(id) {
-      const { rows } = await db.query<{ step: string }>(
-        'SELECT step FROM incident_steps WHERE incident_id = $1 AND done_at IS NULL ORDER BY seq',
-        [id],
-      );
-      return rows.map((r) => r.step);
     },
   };
 }

@@ -259,8 +259,6 @@ export function createSqlIncidentStore(db: Db, clock?: Clock): IncidentStore {
       });
     },
 
-    linkGroups: (id, groupIds, by) => db.tx((q) => link(q, id, groupIds, by)),
-
     async addTimeline(id, entries, opts = {}) {
       return db.tx(async (q) => {
         const added = await insertTimeline(q, id, entries);

@@ -3,6 +3,7 @@ import type { AuditLog, IncidentStore, NewIncident } from '../../src/ports';
 import type { Db } from '../../src/store/db';
 import { createSqlAuditLog } from '../../src/store/sql-audit-log';
 import { createSqlIncidentStore } from '../../src/store/sql-incident-store';
+import { pendingSteps } from '../helpers/incident-steps';
 
 const newIncident = (over: Partial<NewIncident> = {}): NewIncident => ({
   id: randomUUID(),
@@ -56,7 +57,7 @@ export function incidentStoreContract(name: string, openDb: () => Promise<Db>): 
         groupIds: ['g1', 'g2'],
       });
       expect((await store.timeline(a.id)).map((e) => e.kind)).toEqual(['declared']);
-      expect(await store.pendingSteps(a.id)).toEqual(['create_channel', 'set_topic', 'invite']);
+      expect(await pendingSteps(db, a.id)).toEqual(['create_channel', 'set_topic', 'invite']);
       expect(await audit.list({ subject: `incident:${a.id}` })).toEqual([
         expect.objectContaining({ action: 'incident.declared', details: { number: res.incident.number } }),
       ]);
@@ -125,7 +126,7 @@ export function incidentStoreContract(name: string, openDb: () => Promise<Db>): 
       expect(entries[0]).toEqual(pinned);
     });
 
-    test('channel lookups, follow-ups and linking more groups', async () => {
+    test('channel lookups, follow-ups, and a group linked once and to one open incident', async () => {
       const n = newIncident({ mode: 'thread', thread: { channel: 'CALERTS', ts: '1.5' } });
       await store.declare(n, audited(n));
       expect((await store.findByChannel('CALERTS', '1.5'))?.id).toBe(n.id);
@@ -135,9 +136,15 @@ export function incidentStoreContract(name: string, openDb: () => Promise<Db>): 
       expect(await store.followUps(n.id)).toEqual([
         { text: 'add an alert on queue depth', author: 'ULEAD', at: at(1) },
       ]);
-      expect(await store.linkGroups(n.id, ['g7', 'g7'], 'UBOB')).toEqual(['g7']);
-      expect(await store.linkGroups(n.id, ['g7'], 'UBOB')).toEqual([]);
-      expect((await store.getByNumber((await store.get(n.id))!.number))?.groupIds).toEqual(['g7']);
+      const linked = newIncident({ groupIds: ['g7', 'g7', 'g8'] });
+      await store.declare(linked, audited(linked));
+      expect((await store.getByNumber((await store.get(linked.id))!.number))?.groupIds).toEqual(['g7', 'g8']);
+      const again = newIncident({ groupIds: ['g7', 'g9'] });
+      expect(await store.declare(again, audited(again))).toMatchObject({
+        kind: 'declared',
+        alreadyLinked: ['g7'],
+      });
+      expect((await store.get(again.id))?.groupIds).toEqual(['g9']);
     });
 
     test('steps run in order, one lease at a time; postponed steps wait; completion applies the change', async () => {
@@ -166,7 +173,7 @@ export function incidentStoreContract(name: string, openDb: () => Promise<Db>): 
       expect(await store.completeStep(third!, {})).toBe(false); // a second worker finishing it changes nothing
       expect((await store.get(n.id))?.channelId).toBe('C9');
       expect((await store.takeStep(10_000))?.step).toBe('set_topic');
-      expect(await store.pendingSteps(n.id)).toEqual(['set_topic', 'invite']);
+      expect(await pendingSteps(db, n.id)).toEqual(['set_topic', 'invite']);
 
       // a lease that ran out (a killed worker) is handed out again
       await db.query(
@@ -177,7 +184,7 @@ export function incidentStoreContract(name: string, openDb: () => Promise<Db>): 
       await store.scheduleSteps(n.id, [
         { step: 'archive', seq: 200, dueAt: new Date(Date.now() + 3_600_000) },
       ]);
-      expect(await store.pendingSteps(n.id)).toEqual(['set_topic', 'invite', 'archive']);
+      expect(await pendingSteps(db, n.id)).toEqual(['set_topic', 'invite', 'archive']);
     });
   });
 }

@@ -10,6 +10,7 @@ import {
   startTestApp,
   type TestApp,
 } from '../helpers/app-harness';
+import { pendingSteps } from '../helpers/incident-steps';
 import { eventually } from '../helpers/services';
 import {
   blockActionPayload,
@@ -97,7 +98,7 @@ describe('incidents in Slack (HTTP mode, fake Slack)', () => {
   const setUp = async (n: number) =>
     eventually(async () => {
       const i = await incidentNo(n);
-      return i !== null && (await t.app.incidents.deps.incidents.pendingSteps(i.id)).length === 0;
+      return i !== null && (await pendingSteps(t.db, i.id)).length === 0;
     }, WAIT);
 
   beforeAll(async () => {
@@ -318,6 +319,6 @@ describe('incidents in Slack (HTTP mode, fake Slack)', () => {
     expect([...times].sort()).toEqual(times); // in time order
     await eventually(async () => slack.channel(channel)?.archived === true, WAIT);
     await eventually(async () => (await incidentNo(1))?.archivedAt instanceof Date, WAIT);
-    expect(await t.app.incidents.deps.incidents.pendingSteps(incident.id)).toEqual([]);
+    expect(await pendingSteps(t.db, incident.id)).toEqual([]);
   });
 });

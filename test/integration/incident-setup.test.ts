@@ -6,6 +6,7 @@ import { createSetupWorker } from '../../src/incidents/incident/setup-worker';
 import { declareIncident } from '../../src/incidents/incident-service';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-server';
 import { postWebhook, readJson, SIGNING_SECRET, startTestApp, type TestApp } from '../helpers/app-harness';
+import { pendingSteps } from '../helpers/incident-steps';
 import { eventually } from '../helpers/services';
 import {
   interactionBody,
@@ -22,7 +23,7 @@ async function settled(t: TestApp, number: number): Promise<void> {
   const store = t.app.incidents.deps.incidents;
   await eventually(async () => {
     const i = await store.getByNumber(number);
-    return i !== null && (await store.pendingSteps(i.id)).length === 0;
+    return i !== null && (await pendingSteps(t.db, i.id)).length === 0;
   }, WAIT);
 }
 
