@@ -8,6 +8,7 @@ import { boltLogger, slackLogLevel } from './bolt-logger';
 import { createSlackChat } from './chat';
 import { createSlackDirectory } from './directory';
 import { SlackHttpReceiver } from './receiver';
+import { sanitizingReceiver } from './sanitizing-receiver';
 import { baseSurface, type SlackSurface, type SlackSurfaceDeps, type SlackSurfaceOverrides } from './surface';
 
 type Connected = Exclude<SlackConfig, { mode: 'local' }>;
@@ -38,13 +39,15 @@ export function createConnectedSurface(
     receiver = http;
     events = (req, res) => http.handle(req, res);
   } else {
-    receiver = new SocketModeReceiver({
-      appToken: config.appToken,
-      logger: boltLogger(logger),
-      logLevel: slackLogLevel(logger),
-      // apps.connections.open must go to SLACK_API_URL too; Bolt 5 takes the socket client's options here
-      installerOptions: { clientOptions },
-    });
+    receiver = sanitizingReceiver(
+      new SocketModeReceiver({
+        appToken: config.appToken,
+        logger: boltLogger(logger),
+        logLevel: slackLogLevel(logger),
+        // apps.connections.open must go to SLACK_API_URL too; Bolt 5 takes the socket client's options here
+        installerOptions: { clientOptions },
+      }),
+    );
   }
   const bolt = new App({
     token: config.botToken,
