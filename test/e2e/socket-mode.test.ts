@@ -115,5 +115,8 @@ describe('mogo serve in Socket Mode', () => {
     expect(socket.acks.map((a) => a.envelope_id)).toEqual(['env-ack-1', 'env-cmd-1']);
     expect(socket.connections).toBe(1);
     expect(await bot.stop()).toBe(0);
+    // Bolt's, the Socket Mode client's and the Web API client's loggers write through pino (issue 9, item 7)
+    expect(bot.rawLogs().filter((l) => l.trim() !== '' && !l.startsWith('{'))).toEqual([]);
+    expect(bot.stderr().trim()).toBe('received SIGTERM'); // mogo's own word on stopping, nothing else
   }, 60_000);
 });
