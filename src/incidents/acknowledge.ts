@@ -1,6 +1,6 @@
 import type { AlertGroup } from '../domain/group';
 import type { AlertStore, Clock, Directory, RulesProvider } from '../ports';
-import { checkConsoleAccess } from '../rollback/access';
+import { checkConsoleAccess, type Denial } from '../rollback/access';
 
 export interface ActionDeps {
   alerts: AlertStore;
@@ -12,7 +12,7 @@ export interface ActionDeps {
 export type ActionOutcome =
   | { kind: 'ok'; group: AlertGroup; changed: boolean }
   | { kind: 'group_gone' }
-  | { kind: 'denied'; message: string };
+  | { kind: 'denied'; denial: Denial };
 
 /** Marks the group acknowledged by `user` (a Slack user id). Acknowledging twice keeps the first ack. */
 export function acknowledgeGroup(deps: ActionDeps, groupId: string, user: string): Promise<ActionOutcome> {
@@ -57,7 +57,7 @@ async function changeGroup(
       user,
       'ack',
     );
-    if (!decision.allowed) return { kind: 'denied', message: decision.message };
+    if (!decision.allowed) return { kind: 'denied', denial: decision.denial };
   }
   const found = await deps.alerts.getGroupToShow(groupId, 0); // only its key: mutateGroup reads the rest
   if (!found) return { kind: 'group_gone' };

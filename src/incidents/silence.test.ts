@@ -100,7 +100,10 @@ describe('silencing', () => {
     const roles = [{ name: 'sre', usergroups: ['SSRE'], permissions: [{ action: 'silence' }] }];
     const { deps, created } = setup({ roles });
     const denied = await silenceGroup(deps, { groupId: group.id, user: alice, duration: '1h', comment: '' });
-    expect(denied).toEqual({ kind: 'denied', message: 'You need a role that may silence alerts (sre).' });
+    expect(denied).toEqual({
+      kind: 'denied',
+      denial: { reason: 'not_a_member', action: { kind: 'silence' }, roles: ['sre'] },
+    });
     expect(created).toEqual([]);
     const bob = { id: 'UBOB', name: 'bob' };
     expect(

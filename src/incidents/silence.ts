@@ -12,7 +12,7 @@ import type {
   SilenceStore,
   Silences,
 } from '../ports';
-import { checkConsoleAccess } from '../rollback/access';
+import { checkConsoleAccess, type Denial } from '../rollback/access';
 import { formatDuration, parseDuration } from '../rules/time';
 
 export interface SilenceDeps {
@@ -52,13 +52,13 @@ export type SilenceOutcome =
   | { kind: 'alert_gone' }
   | { kind: 'bad_duration'; reason: string }
   | { kind: 'no_matchers' }
-  | { kind: 'denied'; message: string }
+  | { kind: 'denied'; denial: Denial }
   | AlertmanagerFailure;
 
 export type UnsilenceOutcome =
   | { kind: 'unsilenced'; records: SilenceRecord[] }
   | { kind: 'not_silenced' }
-  | { kind: 'denied'; message: string }
+  | { kind: 'denied'; denial: Denial }
   | AlertmanagerFailure;
 
 export const MIN_SILENCE_MS = 60_000;
@@ -98,7 +98,7 @@ export async function silenceGroup(deps: SilenceDeps, req: SilenceRequest): Prom
   const ms = parseSilenceDuration(req.duration);
   if (typeof ms === 'string') return { kind: 'bad_duration', reason: ms };
   const access = await checkConsoleAccess(deps.directory, deps.rules.current().roles, req.user.id, 'silence');
-  if (!access.allowed) return { kind: 'denied', message: access.message };
+  if (!access.allowed) return { kind: 'denied', denial: access.denial };
   const group = await deps.alerts.getGroup(req.groupId);
   if (!group) return { kind: 'group_gone' };
   const alert = req.fingerprint ? group.alerts.find((a) => a.fingerprint === req.fingerprint) : undefined;
@@ -180,7 +180,7 @@ export async function unsilence(
   const targets = active.filter((r): r is SilenceRecord => r !== null);
   if (targets.length === 0) return { kind: 'not_silenced' };
   const access = await checkConsoleAccess(deps.directory, deps.rules.current().roles, req.user.id, 'silence');
-  if (!access.allowed) return { kind: 'denied', message: access.message };
+  if (!access.allowed) return { kind: 'denied', denial: access.denial };
   const ended: SilenceRecord[] = [];
   for (const r of targets) {
     let answer: 'expired' | 'gone';

@@ -4,9 +4,27 @@ import type { RoleConfig, RollbackTargetConfig } from './config-schema';
 /** What a role can grant: start a rollback of a target, or approve someone else's (two-person rule). */
 export type RollbackPermission = 'rollback' | 'approve';
 
+/** What a refused user tried to do, as data: only slack/ (or another surface) words it. */
+export type GuardedAction =
+  | { kind: 'rollback' | 'approve'; target: string; environment: string }
+  | { kind: 'ack' | 'silence' | 'declare' }
+  /** Steering an incident: open to its lead and role holders (and incident admins). */
+  | { kind: 'steer'; lead: string | undefined };
+
+/**
+ * Why not: no role grants the action at all, the user holds none of the `roles` that do, or their Slack user
+ * groups could not be read just now (fail closed).
+ */
+export interface Denial {
+  reason: 'no_role' | 'not_a_member' | 'directory_unavailable';
+  action: GuardedAction;
+  /** The roles that would grant it (empty for no_role). */
+  roles: string[];
+}
+
 export type AccessDecision =
   | { allowed: true; role: string; via: 'user' | 'usergroup' }
-  | { allowed: false; reason: 'no_role' | 'not_a_member' | 'directory_unavailable'; message: string };
+  | { allowed: false; denial: Denial };
 
 /** "*" matches every target; a trailing "*" is a prefix ("shop-*"); anything else is the exact name. */
 export function targetPatternMatches(pattern: string, target: string): boolean {
@@ -44,11 +62,9 @@ export async function checkAccess(
   target: Pick<RollbackTargetConfig, 'name' | 'environment'>,
 ): Promise<AccessDecision> {
   const granting = rolesGranting(roles, permission, target);
-  const what = `${permission === 'approve' ? 'approve rollbacks of' : 'roll back'} ${target.name} (${target.environment})`;
-  if (granting.length === 0) {
-    return { allowed: false, reason: 'no_role', message: `No role may ${what}.` };
-  }
-  return memberOf(directory, granting, user, what);
+  const action: GuardedAction = { kind: permission, target: target.name, environment: target.environment };
+  if (granting.length === 0) return { allowed: false, denial: { reason: 'no_role', action, roles: [] } };
+  return memberOf(directory, granting, user, action);
 }
 
 /** What the incident console asks of roles: acknowledge, silence. */
@@ -66,16 +82,15 @@ export async function checkConsoleAccess(
 ): Promise<AccessDecision | { allowed: true; role: null; via: 'open' }> {
   const granting = roles.filter((r) => r.permissions.some((p) => p.action === permission));
   if (granting.length === 0) return { allowed: true, role: null, via: 'open' };
-  const what = permission === 'ack' ? 'acknowledge alerts' : 'silence alerts';
-  return memberOf(directory, granting, user, what);
+  return memberOf(directory, granting, user, { kind: permission });
 }
 
-/** Whether `user` holds one of the granting roles; the refusal says what they could not do (`what`). */
-async function memberOf(
+/** Whether `user` holds one of the granting roles; the refusal says what they could not do (`action`). */
+export async function memberOf(
   directory: Directory,
   granting: readonly RoleConfig[],
   user: string,
-  what: string,
+  action: GuardedAction,
 ): Promise<AccessDecision> {
   const direct = granting.find((r) => r.users.includes(user));
   if (direct) return { allowed: true, role: direct.name, via: 'user' };
@@ -90,12 +105,9 @@ async function memberOf(
       }
     }
   }
-  if (unavailable)
-    return {
-      allowed: false,
-      reason: 'directory_unavailable',
-      message: `mogo could not check your Slack user groups just now, so it cannot let you ${what}. Try again in a minute.`,
-    };
-  const names = granting.map((r) => r.name).join(', ');
-  return { allowed: false, reason: 'not_a_member', message: `You need a role that may ${what} (${names}).` };
+  const roles = granting.map((r) => r.name);
+  return {
+    allowed: false,
+    denial: { reason: unavailable ? 'directory_unavailable' : 'not_a_member', action, roles },
+  };
 }

@@ -11,6 +11,7 @@ import {
 import type { Logger } from '../logger';
 import type { AlertStore, Chat, Placements } from '../ports';
 import { groupOfClickedMessage } from './actions/clicked-message';
+import { denialText } from './blocks/access-text';
 import { ACTION_IDS, CALLBACK_IDS } from './blocks/action-ids';
 import { declareModal, declareValues, decodeDeclareMeta } from './blocks/incident-modal';
 import { MESSAGES } from './blocks/rollback-text';
@@ -81,7 +82,7 @@ function declaredText(out: DeclareOutcome): string {
       return `Those alerts are already in incident ${out.incident.number}${where}.`;
     }
     case 'denied':
-      return out.message;
+      return denialText(out.denial);
   }
 }
 

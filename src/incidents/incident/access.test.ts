@@ -29,10 +29,13 @@ describe('incident access', () => {
     expect(await mayDeclare(directory({ SONCALL: ['UBOB'] }), roles, 'UALICE')).toEqual({ allowed: true });
     expect(await mayDeclare(directory({ SONCALL: ['UBOB'] }), roles, 'UBOB')).toEqual({ allowed: true });
     const no = await mayDeclare(directory({ SONCALL: ['UBOB'] }), roles, 'UEVE');
-    expect(no).toMatchObject({ allowed: false, message: expect.stringContaining('responders') });
+    expect(no).toEqual({
+      allowed: false,
+      denial: { reason: 'not_a_member', action: { kind: 'declare' }, roles: ['responders'] },
+    });
     expect(await mayDeclare(directory({}, true), roles, 'UEVE')).toMatchObject({
       allowed: false,
-      message: expect.stringContaining('could not check'),
+      denial: { reason: 'directory_unavailable' },
     });
   });
 
@@ -45,7 +48,7 @@ describe('incident access', () => {
     expect(await maySteer(d, roles, incident, 'UADMIN')).toEqual({ allowed: true });
     expect(await maySteer(d, roles, incident, 'UEVE')).toMatchObject({
       allowed: false,
-      message: expect.stringContaining('<@ULEAD>'),
+      denial: { reason: 'not_a_member', action: { kind: 'steer', lead: 'ULEAD' }, roles: ['admins'] },
     });
   });
 });

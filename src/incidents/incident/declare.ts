@@ -3,6 +3,7 @@ import { priorityRank } from '../../domain/alert';
 import { type AlertGroup, alertnameOf } from '../../domain/group';
 import { type Incident, type Severity, severityForPriority } from '../../domain/incident';
 import type { MessageRef } from '../../ports';
+import type { Denial } from '../../rollback/access';
 import { mayDeclare } from './access';
 import type { IncidentDeps } from './deps';
 
@@ -37,7 +38,7 @@ export interface DeclareInput {
 export type DeclareOutcome =
   | { kind: 'declared'; incident: Incident; alreadyLinked: string[] }
   | { kind: 'exists'; incident: Incident }
-  | { kind: 'denied'; message: string };
+  | { kind: 'denied'; denial: Denial };
 
 /**
  * Declares an incident: the incident row, its links to the alert groups and every set-up step commit in one
@@ -47,7 +48,7 @@ export type DeclareOutcome =
 export async function declareIncident(deps: IncidentDeps, input: DeclareInput): Promise<DeclareOutcome> {
   const rules = deps.rules.current();
   const access = await mayDeclare(deps.directory, rules.roles, input.user);
-  if (!access.allowed) return { kind: 'denied', message: access.message };
+  if (!access.allowed) return { kind: 'denied', denial: access.denial };
 
   const groups = (await Promise.all(input.groupIds.map((id) => deps.alerts.getGroup(id)))).filter(
     (g): g is AlertGroup => g !== null,

@@ -12,6 +12,7 @@ import type {
   IncidentStore,
   RulesProvider,
 } from '../../ports';
+import type { Denial } from '../../rollback/access';
 
 /** What the summary, the announcement and the topic show. */
 export interface IncidentView {
@@ -57,7 +58,7 @@ export interface IncidentRecord {
 
 /** Why a command or click was refused; slack/ words it. */
 export type IncidentRefusal =
-  | { kind: 'denied'; message: string }
+  | { kind: 'denied'; denial: Denial }
   | { kind: 'not_found' }
   | { kind: 'bad_move'; from: Incident['status']; to: Incident['status'] }
   | { kind: 'unknown_role'; role: string; roles: string[] }

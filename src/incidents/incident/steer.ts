@@ -25,7 +25,7 @@ async function steer(
   if (!current) return { kind: 'not_found' };
   if (current.status === 'closed') return { kind: 'closed', incident: current };
   const access = await maySteer(deps.directory, deps.rules.current().roles, current, user);
-  if (!access.allowed) return { kind: 'denied', message: access.message };
+  if (!access.allowed) return { kind: 'denied', denial: access.denial };
   const res = await deps.incidents.update(incidentId, (c) => (c.status === 'closed' ? null : decide(c)));
   if (!res) return { kind: 'not_found' };
   if (res.changed) await refreshLater(deps, res.incident);

@@ -12,7 +12,7 @@ import type {
   RollbackStore,
   RulesProvider,
 } from '../../ports';
-import type { AccessDecision } from '../../rollback/access';
+import type { Denial } from '../../rollback/access';
 import type { RollbackTargetConfig } from '../../rollback/config-schema';
 import type { Deployer, RollbackContext } from '../../rollback/deployer';
 
@@ -74,7 +74,7 @@ export type Refusal =
   /** The dialog named another target than the group has now (the rules changed meanwhile). */
   | { kind: 'target_changed' }
   | { kind: 'request_gone' }
-  | { kind: 'denied'; reason: Extract<AccessDecision, { allowed: false }>['reason']; explanation: string }
+  | { kind: 'denied'; denial: Denial }
   | { kind: 'self_approval' }
   /** The target is held by another request (pending, approved or running). */
   | { kind: 'busy'; active: RollbackRecord }

@@ -74,9 +74,11 @@ export async function authorize(
     backend: target.backend,
     environment: target.environment,
   };
-  deps.audit.append(rollbackAudit('rollback.denied', user, subject, { permission, reason: decision.reason }));
+  deps.audit.append(
+    rollbackAudit('rollback.denied', user, subject, { permission, reason: decision.denial.reason }),
+  );
   deps.metrics?.decided('denied');
-  return { kind: 'denied', reason: decision.reason, explanation: decision.message };
+  return { kind: 'denied', denial: decision.denial };
 }
 
 /** A pending request past its expiry no longer holds the target, even before the sweeper closed it. */

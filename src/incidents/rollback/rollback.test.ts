@@ -133,7 +133,7 @@ describe('rollback use cases (PGlite store, fake Slack, fake deployer)', () => {
     const g = await group();
     expect(await prepareRollback(deps, { groupId: g, user: 'UEVE' })).toMatchObject({
       kind: 'denied',
-      reason: 'not_a_member',
+      denial: { reason: 'not_a_member', action: { kind: 'rollback', target: 'api-prod' } },
     });
     expect(await lastAudit('rollback.denied')).toMatchObject({ actor: 'UEVE', subject: `group:${g}` });
     expect(await prepareRollback(deps, { groupId: g, user: 'UBOB' })).toMatchObject({

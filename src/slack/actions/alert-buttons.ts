@@ -8,6 +8,7 @@ import {
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { Chat } from '../../ports';
+import { denialText } from '../blocks/access-text';
 import { ACTION_IDS } from '../blocks/action-ids';
 import { MESSAGES } from '../blocks/rollback-text';
 import { groupOfClickedMessage } from './clicked-message';
@@ -49,7 +50,7 @@ export function registerAlertButtons(app: App, deps: ButtonDeps): void {
         }
         const outcome = await useCase(deps, groupId, user);
         if (outcome.kind !== 'ok') {
-          const why = outcome.kind === 'denied' ? outcome.message : MESSAGES.groupGone;
+          const why = outcome.kind === 'denied' ? denialText(outcome.denial) : MESSAGES.groupGone;
           if (channel) await deps.chat.postEphemeral(channel, user, why);
           return;
         }

@@ -1,6 +1,7 @@
 import type { App, BlockAction, StaticSelectAction } from '@slack/bolt';
 import { acknowledgeGroup } from '../../incidents/acknowledge';
 import type { Placements } from '../../ports';
+import { denialText } from '../blocks/access-text';
 import { ACTION_IDS } from '../blocks/action-ids';
 import { MESSAGES } from '../blocks/rollback-text';
 import type { ButtonDeps } from './alert-buttons';
@@ -38,7 +39,7 @@ export function registerRollupActions(app: App, deps: RollupActionDeps): void {
       }
       const outcome = await acknowledgeGroup(deps, groupId, user);
       if (outcome.kind === 'group_gone') await tell(MESSAGES.groupGone);
-      else if (outcome.kind === 'denied') await tell(outcome.message);
+      else if (outcome.kind === 'denied') await tell(denialText(outcome.denial));
       else if (outcome.changed) deps.onChanged();
     } catch (err) {
       log.error({ err, user, groupId }, 'roll-up acknowledge failed');

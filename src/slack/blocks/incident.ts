@@ -3,6 +3,7 @@ import { alertnameOf } from '../../domain/group';
 import type { Incident, Severity } from '../../domain/incident';
 import type { IncidentRefusal, IncidentView, IncidentWords } from '../../incidents/incident-service';
 import type { ChatMessage } from '../../ports';
+import { denialText } from './access-text';
 import { escapeText, PRIORITY_EMOJI, textObject, truncate } from './mrkdwn';
 
 export const SEVERITY_EMOJI: Record<Severity, string> = {
@@ -98,7 +99,7 @@ export const INCIDENT_WORDS: IncidentWords = {
 export function refusalText(r: IncidentRefusal): string {
   switch (r.kind) {
     case 'denied':
-      return r.message;
+      return denialText(r.denial);
     case 'not_found':
       return 'No incident here. Run this in an incident channel, or name the incident with its number (`#12`).';
     case 'bad_move':

@@ -1,4 +1,5 @@
 import { sampleRollback } from '../../../test/fakes/rollback-record';
+import type { Denial } from '../../rollback/access';
 import { refusalText, rollbackEventText } from './rollback-text';
 
 /** The words people see for each use-case outcome and event (the use cases themselves are tested on meaning). */
@@ -14,8 +15,13 @@ describe('rollback words', () => {
     expect(refusalText({ kind: 'no_target' })).toContain('no rollback target');
     expect(refusalText({ kind: 'target_changed' })).toContain('changed since the dialog opened');
     expect(refusalText({ kind: 'request_gone' })).toContain('does not know this rollback request');
-    expect(refusalText({ kind: 'denied', reason: 'no_role', explanation: 'No role may roll back x.' })).toBe(
-      ':no_entry: No role may roll back x. Nothing was rolled back.',
+    const denial: Denial = {
+      reason: 'no_role',
+      action: { kind: 'rollback', target: 'x', environment: 'prod' },
+      roles: [],
+    };
+    expect(refusalText({ kind: 'denied', denial })).toBe(
+      ':no_entry: No role may roll back x (prod). Nothing was rolled back.',
     );
     expect(refusalText({ kind: 'self_approval' })).toContain('two-person rule');
     expect(refusalText({ kind: 'busy', active: pending })).toMatch(

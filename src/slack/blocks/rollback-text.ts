@@ -1,5 +1,6 @@
 import type { Refusal } from '../../incidents/rollback/deps';
 import type { RollbackEvent, RollbackRecord } from '../../ports';
+import { denialText } from './access-text';
 import { escapeText, slackDate, truncate } from './mrkdwn';
 
 /**
@@ -106,7 +107,7 @@ export function refusalText(r: Refusal): string {
     case 'request_gone':
       return MESSAGES.requestGone;
     case 'denied':
-      return deniedText(r.explanation);
+      return deniedText(denialText(r.denial));
     case 'self_approval':
       return selfApprovalText;
     case 'busy':

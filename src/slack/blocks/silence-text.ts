@@ -1,5 +1,6 @@
 import type { SilenceOutcome, UnsilenceOutcome } from '../../incidents/silence';
 import { formatDuration } from '../../rules/time';
+import { denialText } from './access-text';
 import { escapeText, slackDate } from './mrkdwn';
 
 /** Words for a silence outcome, to the person who asked. Pure. */
@@ -19,7 +20,7 @@ export function silenceOutcomeText(o: SilenceOutcome): string {
     case 'no_matchers':
       return 'Not silenced: the alerts of this group share no label to silence them by. Silence one alert instead.';
     case 'denied':
-      return `Not silenced: ${escapeText(o.message)}`;
+      return `Not silenced: ${escapeText(denialText(o.denial))}`;
     case 'alertmanager_failed':
       return `Not silenced, nothing was changed: ${escapeText(o.message)}`;
   }
@@ -32,7 +33,7 @@ export function unsilenceOutcomeText(o: UnsilenceOutcome): string {
     case 'not_silenced':
       return 'Nothing to unsilence: mogo holds no active silence for it.';
     case 'denied':
-      return `Not unsilenced: ${escapeText(o.message)}`;
+      return `Not unsilenced: ${escapeText(denialText(o.denial))}`;
     case 'alertmanager_failed':
       return `Not unsilenced, nothing was changed: ${escapeText(o.message)}`;
   }

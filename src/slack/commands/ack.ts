@@ -1,5 +1,6 @@
 import { shortIdOf } from '../../domain/group';
 import { type ActionOutcome, acknowledgeGroup, unacknowledgeGroup } from '../../incidents/acknowledge';
+import { denialText } from '../blocks/access-text';
 import { code, escapeText } from '../blocks/mrkdwn';
 import { groupChanged, groupNamed, isAnswer } from './group-arg';
 import { type CommandAnswer, type CommandContext, type Subcommand, say } from './registry';
@@ -21,7 +22,8 @@ function ackLike(name: 'ack' | 'unack', summary: string, useCase: UseCase, done:
         group.id,
         ctx.user.id,
       );
-      if (outcome.kind === 'denied') return say(`Not done: ${escapeText(outcome.message)}`, 'denied');
+      if (outcome.kind === 'denied')
+        return say(`Not done: ${escapeText(denialText(outcome.denial))}`, 'denied');
       if (outcome.kind === 'group_gone') return say('That alert group no longer exists.', 'not_found');
       if (outcome.changed) await groupChanged(deps);
       const what = `${code(shortIdOf(group.id))}`;
