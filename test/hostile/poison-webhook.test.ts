@@ -37,6 +37,20 @@ const fixture = () =>
     ],
     ['the receiver with NUL', (b: any) => (b.receiver = 'bot\u0000'), 'receiver'],
     ['the groupKey with a lone surrogate', (b: any) => (b.groupKey = `${b.groupKey}\udfff`), 'groupKey'],
+    ['the externalURL with NUL', (b: any) => (b.externalURL = `${b.externalURL}\u0000`), 'externalURL'],
+    [
+      'a generatorURL with a lone surrogate',
+      (b: any) => (b.alerts[0].generatorURL = `${b.alerts[0].generatorURL}\udc00`),
+      'alerts[0].generatorURL',
+    ],
+    ['a fingerprint with NUL', (b: any) => (b.alerts[1].fingerprint = 'ab\u0000cd'), 'alerts[1].fingerprint'],
+    ['a common label with ESC', (b: any) => (b.commonLabels.job = 'api\u001b[31m'), 'commonLabels.job'],
+    ['a group label with NUL', (b: any) => (b.groupLabels.cluster = 'prod\u0000'), 'groupLabels.cluster'],
+    [
+      'a common annotation with a C1 control',
+      (b: any) => (b.commonAnnotations.runbook_url = 'https://runbooks.example.test/x\u0085'),
+      'commonAnnotations.runbook_url',
+    ],
   ])(
     '%s is recorded with U+FFFD and the replacement audited; the group resolves later',
     async (_, mutate, path) => {
