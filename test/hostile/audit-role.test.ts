@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createLogger } from '../../src/logger';
+import { openStorage, type Storage } from '../../src/store';
 import { verifyChain } from '../../src/store/audit-chain';
 import type { Db } from '../../src/store/db';
+import { MIGRATIONS, migrate } from '../../src/store/migrations';
 import { createPgDb } from '../../src/store/postgres/pg-db';
 import { postWebhook, readJson, startTestApp, type TestApp } from '../helpers/app-harness';
 import {
@@ -87,6 +90,78 @@ const grants = (schema: string, role: string) => [
       expect(rows[0]!.y).toBeGreaterThan(2020);
       expect(Number(rows[0]!.seq)).toBeGreaterThan(1);
       expect(await verifyChain(owner)).toMatchObject({ ok: true });
+    });
+  },
+);
+
+/** What docs/audit.md adds so an upgrade's new tables reach the app's role without another GRANT. */
+const defaultPrivileges = (schema: string, role: string) => [
+  `ALTER DEFAULT PRIVILEGES IN SCHEMA "${schema}" GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`,
+  `ALTER DEFAULT PRIVILEGES IN SCHEMA "${schema}" GRANT USAGE, SELECT ON SEQUENCES TO ${role}`,
+];
+
+/** `mogo serve`'s storage as docs/audit.md sets it up: the owner migrates (MIGRATION_DATABASE_URL), the role serves. */
+(requirePostgres() ? describe : describe.skip)(
+  'an upgrade with MIGRATION_DATABASE_URL (real PostgreSQL)',
+  () => {
+    const role = randomName('mogo_app');
+    const pg = testPostgres();
+    const urlOf = (user?: string) => {
+      const url = new URL(POSTGRES_URL);
+      if (user) url.username = user;
+      url.searchParams.set('options', `-c search_path=${pg.schema}`);
+      return url.toString();
+    };
+    let storage: Storage | undefined;
+    afterAll(async () => {
+      await storage?.close();
+      await pg.drop();
+      const admin = await createPgDb({ connectionString: POSTGRES_URL, max: 1 });
+      await admin.query(`DROP ROLE IF EXISTS ${role}`).finally(() => admin.close());
+    });
+
+    it('the owner applies the new migrations; the limited role serves their tables and cannot touch audit_log', async () => {
+      const owner = await pg.open({ migrate: false });
+      const last = MIGRATIONS.at(-1)!.version;
+      await migrate(
+        owner,
+        MIGRATIONS.filter((m) => m.version < last),
+      ); // the release before
+      await owner.query(`CREATE ROLE ${role} LOGIN`);
+      for (const sql of [...grants(pg.schema, role), ...defaultPrivileges(pg.schema, role)])
+        await owner.query(sql);
+
+      storage = await openStorage({
+        databaseUrl: urlOf(role),
+        migrationDatabaseUrl: urlOf(),
+        dataDir: '/nonexistent',
+        logger: createLogger('silent'),
+      });
+      const { rows } = await owner.query<{ v: number }>(
+        'SELECT max(version)::int AS v FROM schema_migrations',
+      );
+      expect(rows[0]!.v).toBe(last);
+      const { rows: who } = await storage.db.query<{ u: string }>('SELECT current_user AS u');
+      expect(who[0]!.u).toBe(role);
+
+      const declared = await storage.incidents.declare(
+        {
+          id: 'inc-upgrade',
+          title: 'after the upgrade',
+          severity: 'SEV3',
+          mode: 'thread',
+          private: false,
+          lead: 'UALICE',
+          declaredBy: 'UALICE',
+          groupIds: [],
+          thread: { channel: 'C1', ts: '1.1' },
+          steps: [],
+        },
+        [{ actor: 'UALICE', action: 'incident.declared', subject: 'incident:inc-upgrade' }],
+      );
+      expect(declared.kind).toBe('declared');
+      await expect(storage.db.query('DELETE FROM audit_log')).rejects.toMatchObject({ code: '42501' });
+      expect(await verifyChain(owner)).toMatchObject({ ok: true, rows: 1 });
     });
   },
 );
