@@ -38,7 +38,11 @@ export async function createPgliteDb(opts: PgliteDbOptions = {}): Promise<Db> {
   }
   const exclusive = createMutex();
 
+  // PGlite runs each query synchronously on this thread and resolves it in a microtask, so a chain of awaited
+  // queries (a 10,000-alert transaction writes its alerts in 20 statements) would never let the event loop turn:
+  // /healthz and Slack's acks would wait for the whole chain. A turn before each query bounds the wait to one.
   const run = async <T>(target: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       const res = await target.query<T>(sql, params as unknown[] | undefined);
       return { rows: res.rows };
