@@ -51,7 +51,7 @@ function receivedAudit(n: Notification, next: AlertGroup): AuditEntry[] {
         firing: counts.firing,
         resolved: counts.resolved,
         truncatedAlerts: n.truncatedAlerts,
-        alerts: n.alerts.map((a) => ({ fingerprint: a.fingerprint, status: a.status })),
+        alerts: fingerprintsByStatus(n),
         priority: next.routing.priority,
         score: next.routing.score,
         channel: next.routing.channel,
@@ -60,6 +60,16 @@ function receivedAudit(n: Notification, next: AlertGroup): AuditEntry[] {
       },
     },
   ];
+}
+
+/**
+ * The notification's alerts as fingerprints listed by status: what happened to which alert, a third of the size of
+ * a `{ fingerprint, status }` object per alert (a 10,000-alert row is hashed into the audit chain in one statement).
+ */
+function fingerprintsByStatus(n: Notification): { firing: string[]; resolved: string[] } {
+  const out = { firing: [] as string[], resolved: [] as string[] };
+  for (const a of n.alerts) out[a.status].push(a.fingerprint);
+  return out;
 }
 
 /** Notifications with more alerts than this are merged before the transaction, yielding as they go. */

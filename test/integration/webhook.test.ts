@@ -30,6 +30,11 @@ describe('POST /webhooks/alertmanager', () => {
     const received = await t.audit.list({ action: 'alert.received' });
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({ actor: 'alertmanager', subject: `group:${firstJson.groupId}` });
+    // which alerts the notification carried, by status (fingerprints only: a 10,000-alert row stays small)
+    expect(received[0]?.details.alerts).toEqual({
+      firing: fixture('firing-3-alerts.json').alerts.map((a: { fingerprint: string }) => a.fingerprint),
+      resolved: [],
+    });
     expect((await t.alerts.getGroup(firstJson.groupId))?.version).toBe(1);
   });
 
