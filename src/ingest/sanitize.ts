@@ -29,8 +29,9 @@ export interface Sanitized<T> {
 }
 
 /**
- * Returns a copy of a JSON value with every string and object key made safe, and where that changed anything.
- * A key that was changed is reported under its new name.
+ * A JSON value with every string and object key made safe, and where that changed anything. Copy on write:
+ * what needed no change is returned as it came (the same object), so a clean 10,000-alert notification is not
+ * copied once more on intake. A key that was changed is reported under its new name.
  */
 export function sanitizeJson<T>(value: T): Sanitized<T> {
   const paths: string[] = [];
@@ -40,16 +41,27 @@ export function sanitizeJson<T>(value: T): Sanitized<T> {
       if (safe !== v) paths.push(path || '(body)');
       return safe;
     }
-    if (Array.isArray(v)) return v.map((item, i) => walk(item, `${path}[${i}]`));
+    if (Array.isArray(v)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const item = walk(v[i], `${path}[${i}]`);
+        if (item !== v[i]) out ??= v.slice(0, i);
+        out?.push(item);
+      }
+      return out ?? v;
+    }
     if (v !== null && typeof v === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, item] of Object.entries(v)) {
+      let out: Record<string, unknown> | undefined;
+      const entries = Object.entries(v);
+      for (const [n, [k, item]] of entries.entries()) {
         const key = sanitizeString(k);
         const at = path === '' ? key : `${path}.${key}`;
         if (key !== k) paths.push(at);
-        out[key] = walk(item, at);
+        const safe = walk(item, at);
+        if (key !== k || safe !== item) out ??= Object.fromEntries(entries.slice(0, n));
+        if (out) out[key] = safe;
       }
-      return out;
+      return out ?? v;
     }
     return v;
   };
