@@ -20,8 +20,8 @@ const fixture = (groupKey: string) => {
 
 /**
  * Issue 9, items 1-3 for what people type into Slack: an incident title from the declare dialog is stored with
- * U+FFFD for what PostgreSQL refuses, and shown back as text; the Declare button, like every group button,
- * acts only on the group of the message it was clicked on.
+ * U+FFFD for what PostgreSQL refuses, and shown back as text; the Declare, Silence… and Unsilence buttons,
+ * like every group button, act only on the group of the message they were clicked on.
  */
 (requirePostgres() ? describe : describe.skip)('text typed into Slack (real PostgreSQL)', () => {
   let pg: TestPostgres;
@@ -49,6 +49,8 @@ const fixture = (groupKey: string) => {
       db: await pg.open(),
       slackApiUrl: slack.url,
       env: { INCIDENT_BROADCAST_CHANNEL: '#incidents' },
+      // the Silence… and Unsilence buttons need Alertmanager's API; a forged click must never reach it
+      alertmanagerUrl: 'http://127.0.0.1:9',
       incidentOptions: { setup: { pollMs: 50, leaseMs: 5_000 }, reminderEveryMs: false },
     });
     for (const key of ['{}:{text="A"}', '{}:{text="C"}']) {
@@ -67,6 +69,19 @@ const fixture = (groupKey: string) => {
     const [a, c] = msgs;
     expect((await declareClick(a!, c!.id, 'UEVE')).status).toBe(200);
     const eph = await slack.waitFor((x) => x.method === 'chat.postEphemeral' && x.body.user === 'UEVE');
+    expect(eph.body.text).toBe('This button does not belong to this message; nothing was changed.');
+    expect(slack.callsTo('views.open')).toHaveLength(0);
+  });
+
+  it.each([
+    ['Silence…', 'mogo_silence'],
+    ['Unsilence', 'mogo_unsilence'],
+  ])('a %s click on message A whose value names group C changes nothing', async (_, actionId) => {
+    const [a, c] = msgs;
+    const user = `U${actionId.toUpperCase().replace(/_/g, '')}`;
+    const form = interactionBody(blockActionPayload({ user, ...a!, actionId, value: c!.id }));
+    expect((await send(form)).status).toBe(200);
+    const eph = await slack.waitFor((x) => x.method === 'chat.postEphemeral' && x.body.user === user);
     expect(eph.body.text).toBe('This button does not belong to this message; nothing was changed.');
     expect(slack.callsTo('views.open')).toHaveLength(0);
   });
