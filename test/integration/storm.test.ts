@@ -123,34 +123,43 @@ const services = requirePostgres() && requireRedis();
 
     // a line acknowledged from the roll-up's menu; the roll-up shows who
     const target = (await t.alerts.listGroups({ limit: 1000 })).find((g) => g.groupLabels.group === 'g007')!;
-    const payload = blockActionPayload({
-      user: 'U0ACK',
-      channel: rollup.channel,
-      ts: rollup.ts,
-      actionId: 'x',
-      value: '',
-    });
-    payload.actions = [
-      {
-        type: 'static_select',
-        action_id: 'mogo_rollup_ack',
-        block_id: 'b',
-        selected_option: { text: { type: 'plain_text', text: 'g007' }, value: target.id },
-        action_ts: '1.1',
-      },
-    ];
-    const form = interactionBody(payload);
-    const res = await fetch(`${t.url}/slack/events`, {
-      method: 'POST',
-      headers: signSlackRequest(SIGNING_SECRET, form),
-      body: form,
-    });
+    const choose = (user: string, groupId: string) => {
+      const payload = blockActionPayload({
+        user,
+        channel: rollup.channel,
+        ts: rollup.ts,
+        actionId: 'x',
+        value: '',
+      });
+      payload.actions = [
+        {
+          type: 'static_select',
+          action_id: 'mogo_rollup_ack',
+          block_id: 'b',
+          selected_option: { text: { type: 'plain_text', text: 'g007' }, value: groupId },
+          action_ts: '1.1',
+        },
+      ];
+      const form = interactionBody(payload);
+      return fetch(`${t.url}/slack/events`, {
+        method: 'POST',
+        headers: signSlackRequest(SIGNING_SECRET, form),
+        body: form,
+      });
+    };
+    const res = await choose('U0ACK', target.id);
     expect(res.status).toBe(200);
     await eventually(async () => (await t.alerts.getGroup(target.id))?.ack?.by === 'U0ACK', 5000);
     await eventually(
       async () => text(slack.message(rollup.channel, rollup.ts)!).includes('ack <@U0ACK>'),
       10_000,
     );
+
+    // an option naming a group that is not a line of this roll-up (the P1, on its own message) acts on nothing
+    const p1Group = (await t.alerts.listGroups({ limit: 1000 })).find((g) => g.groupLabels.group === 'core')!;
+    expect((await choose('U0EVE', p1Group.id)).status).toBe(200);
+    await slack.waitFor((c) => c.method === 'chat.postEphemeral' && c.body.user === 'U0EVE', 5000);
+    expect((await t.alerts.getGroup(p1Group.id))?.ack ?? null).toBeNull();
   }, 90_000);
 
   test('a rolled-up group that becomes P1 gets its own message and leaves the roll-up', async () => {
