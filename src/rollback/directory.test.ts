@@ -1,3 +1,4 @@
+import { manualClock } from '../../test/fakes/clock';
 import type { Directory } from '../ports';
 import { createCachedDirectory } from './directory';
 
@@ -13,10 +14,7 @@ function counting(members: string[] | Error) {
   return { inner, calls };
 }
 
-const clockAt = (ms: number) => {
-  const c = { t: ms, now: () => new Date(c.t) };
-  return c;
-};
+const clockAt = (ms: number) => manualClock(new Date(ms));
 
 describe('createCachedDirectory', () => {
   it('asks Slack once per user group within the ttl, concurrent callers included', async () => {
@@ -25,12 +23,12 @@ describe('createCachedDirectory', () => {
     const dir = createCachedDirectory(inner, { ttlMs: 60_000, clock });
 
     const both = await Promise.all([dir.usergroupMembers('S1'), dir.usergroupMembers('S1')]);
-    clock.t = 59_999;
+    clock.advance(59_999);
     await dir.usergroupMembers('S1');
 
     expect(both).toEqual([['UALICE'], ['UALICE']]);
     expect(calls).toEqual(['S1']);
-    clock.t = 60_000;
+    clock.advance(1);
     await dir.usergroupMembers('S1');
     await dir.usergroupMembers('S2');
     expect(calls).toEqual(['S1', 'S1', 'S2']);
