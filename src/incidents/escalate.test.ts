@@ -1,6 +1,7 @@
+import { createMemoryEscalationStore } from '../../test/fakes/memory-escalations';
 import type { AlertGroup } from '../domain/group';
 import { createLogger } from '../logger';
-import type { EscalationEvent, EscalationStore, MessageRef, Placement } from '../ports';
+import type { EscalationEvent, MessageRef, Placement } from '../ports';
 import { compileRules } from '../rules';
 import { escalateGroups } from './escalate';
 
@@ -54,21 +55,10 @@ function group(id: string, rule: string, extra: Partial<AlertGroup> = {}): Alert
 function setup(groups: AlertGroup[], placements: Record<string, Placement>, failFirst = false) {
   const compiled = compileRules([{ path: 'r.yml', content: RULES }]);
   if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
-  const claimed = new Set<string>();
   const told: { ref: MessageRef; event: EscalationEvent }[] = [];
   const audit: { action: string; subject: string }[] = [];
   let fail = failFirst;
-  const steps: EscalationStore = {
-    async claim(g, s) {
-      const key = `${g}/${s}`;
-      if (claimed.has(key)) return false;
-      claimed.add(key);
-      return true;
-    },
-    async release(g, s) {
-      claimed.delete(`${g}/${s}`);
-    },
-  };
+  const steps = createMemoryEscalationStore();
   const deps = {
     alerts: {
       listGroups: async () => groups,
@@ -108,7 +98,7 @@ function setup(groups: AlertGroup[], placements: Record<string, Placement>, fail
     rules: { current: () => compiled.ruleSet },
     logger: createLogger('silent'),
   };
-  return { deps, told, audit, claimed };
+  return { deps, told, audit };
 }
 
 describe('escalateGroups', () => {
@@ -181,7 +171,7 @@ describe('escalateGroups', () => {
   });
 
   it('a step that could not be told is given back and told on the next run', async () => {
-    const { deps, told, claimed } = setup(
+    const { deps, told } = setup(
       [group('g5', 'db')],
       { g5: { kind: 'message', ref: { channel: 'C5', ts: '5.0' }, renderedVersion: 1 } },
       true,
@@ -191,7 +181,7 @@ describe('escalateGroups', () => {
       reminded: 0,
       failed: 1,
     });
-    expect(claimed.size).toBe(0);
+    // given back: the next run claims and tells it
     expect(await escalateGroups(deps, new Date(T0 + 11 * MIN))).toEqual({
       escalated: 1,
       reminded: 0,

@@ -1,22 +1,10 @@
+import { manualClock } from '../../test/fakes/clock';
+import { createMemoryLeases } from '../../test/fakes/memory-leases';
 import { createLogger } from '../logger';
-import type { Leases } from '../ports';
 import { createSilencePoller } from './silence-poll';
 
-/** One holder per name, like the PostgreSQL adapter (its own contract suite covers the SQL). */
-function memoryLeases(): Leases {
-  const held = new Map<string, string>();
-  return {
-    async tryAcquire(name, holder) {
-      const now = held.get(name);
-      if (now !== undefined && now !== holder) return false;
-      held.set(name, holder);
-      return true;
-    },
-    async release(name, holder) {
-      if (held.get(name) === holder) held.delete(name);
-    },
-  };
-}
+/** One holder per name, as the SQL adapter (both pass test/contract/leases.contract.ts); the ttl never runs out. */
+const memoryLeases = () => createMemoryLeases(manualClock());
 
 describe('silence poller', () => {
   const logger = createLogger('silent');

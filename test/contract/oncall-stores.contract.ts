@@ -1,34 +1,26 @@
-import type { EscalationStore, ReportJobs } from '../../src/ports';
+import type { ReportJobs } from '../../src/ports';
 import type { Db } from '../../src/store/db';
 import { createSqlEscalationStore } from '../../src/store/sql-escalations';
 import { createSqlReportJobs } from '../../src/store/sql-reports';
+import { escalationStoreContract } from './escalation-store.contract';
 
 const T0 = new Date('2026-05-01T09:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
-/** EscalationStore: one claim per (group, step) under concurrency; ReportJobs: leases, retries, dedup keys. */
+/** The SQL EscalationStore runs the escalation-store contract; ReportJobs: leases, retries, dedup keys. */
 export function oncallStoresContract(name: string, openDb: () => Promise<Db>): void {
   describe(`EscalationStore and ReportJobs contract (${name})`, () => {
     let db: Db;
-    let steps: EscalationStore;
     let jobs: ReportJobs;
 
     beforeAll(async () => {
       db = await openDb();
-      steps = createSqlEscalationStore(db);
       jobs = createSqlReportJobs(db);
     });
     afterAll(() => db?.close());
     beforeEach(() => db.query('TRUNCATE escalation_steps, report_jobs'));
 
-    it('of many concurrent claims of one step exactly one wins; a released step can be claimed again', async () => {
-      const wins = await Promise.all(Array.from({ length: 8 }, () => steps.claim('g1', 'step:1', T0)));
-      expect(wins.filter(Boolean)).toHaveLength(1);
-      expect(await steps.claim('g1', 'step:2', T0)).toBe(true);
-      expect(await steps.claim('g2', 'step:1', T0)).toBe(true);
-      await steps.release('g1', 'step:1');
-      expect(await steps.claim('g1', 'step:1', T0)).toBe(true);
-    });
+    escalationStoreContract(`SQL on ${name}`, async () => createSqlEscalationStore(db));
 
     it('concurrent takes hand a job to one worker; a failed job comes back after its delay, then for good', async () => {
       const req = { requestedBy: 'U1', deliverTo: 'U1', since: at(-86_400_000), until: T0 };

@@ -1,4 +1,4 @@
-import type { AuditLog, Leases, SilenceStore } from '../../src/ports';
+import type { AuditLog, SilenceStore } from '../../src/ports';
 import type { Db } from '../../src/store/db';
 import { createSqlAlertStore } from '../../src/store/sql-alert-store';
 import { createSqlAuditLog } from '../../src/store/sql-audit-log';
@@ -7,16 +7,19 @@ import { createSqlSilenceStore } from '../../src/store/sql-silence-store';
 import { sampleGroup } from '../fakes/alert-group';
 import { manualClock } from '../fakes/clock';
 import { newGroupKey } from './alert-store.fixtures';
+import { leasesContract } from './leases.contract';
 
 const T0 = new Date('2026-05-01T09:00:00.000Z');
 const HOUR = 3600_000;
 
-/** SilenceStore and Leases: records commit with their audit rows and a re-render; one end wins; one lease holder. */
+/**
+ * SilenceStore: records commit with their audit rows and a re-render; one end wins. The SQL Leases, which the
+ * silence poller takes, run the leases contract on the same database.
+ */
 export function silenceStoreContract(name: string, openDb: () => Promise<Db>): void {
   describe(`SilenceStore and Leases contract (${name})`, () => {
     let db: Db;
     let store: SilenceStore;
-    let leases: Leases;
     let audit: AuditLog & { close(): Promise<void> };
     const clock = manualClock(T0);
     let n = 0;
@@ -24,13 +27,14 @@ export function silenceStoreContract(name: string, openDb: () => Promise<Db>): v
     beforeAll(async () => {
       db = await openDb();
       store = createSqlSilenceStore(db, clock);
-      leases = createSqlLeases(db, clock);
       audit = createSqlAuditLog(db, { flushIntervalMs: 10, onError: () => {} });
     });
     afterAll(async () => {
       await audit?.close();
       await db?.close();
     });
+
+    leasesContract(`SQL on ${name}`, async (c) => createSqlLeases(db, c));
 
     async function newGroup() {
       const key = newGroupKey();
@@ -102,20 +106,6 @@ export function silenceStoreContract(name: string, openDb: () => Promise<Db>): v
       clock.advance(1000);
       const second = await store.takeDueForCheck(1);
       expect(second[0]!.id).not.toBe(first[0]!.id);
-    });
-
-    test('a lease has one holder until it runs out or is released', async () => {
-      const lease = `lease-${name}-${++n}`;
-      const taken = await Promise.all(['r1', 'r2', 'r3'].map((h) => leases.tryAcquire(lease, h, 10_000)));
-      expect(taken.filter(Boolean)).toHaveLength(1);
-      const holder = ['r1', 'r2', 'r3'][taken.indexOf(true)]!;
-      const other = holder === 'r1' ? 'r2' : 'r1';
-      expect(await leases.tryAcquire(lease, holder, 10_000)).toBe(true); // renewed
-      expect(await leases.tryAcquire(lease, other, 10_000)).toBe(false);
-      clock.advance(10_001);
-      expect(await leases.tryAcquire(lease, other, 10_000)).toBe(true); // ran out
-      await leases.release(lease, other);
-      expect(await leases.tryAcquire(lease, holder, 10_000)).toBe(true);
     });
   });
 }
