@@ -48,7 +48,7 @@ const listOf = <T extends string>(allowed: readonly T[], what: string) =>
 
 const REMINDER_ITEM = /^(SEV[1-4])=(\d+)$/i;
 
-/** The incident variables of the environment schema; config.ts spreads them into its own. */
+/** The incident variables of the environment schema; config-env.ts spreads them into its own. */
 export const INCIDENT_ENV = {
   INCIDENT_MODE: z.enum(['channel', 'thread']).default('channel'),
   INCIDENT_CHANNEL_PATTERN: z
