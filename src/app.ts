@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { routeTable } from './app-routes';
 import type { Config } from './config';
-import { sendJson } from './http/respond';
-import { createRouter, type Route } from './http/router';
+import { createRouter } from './http/router';
 import {
   createIncidentService,
   type IncidentService,
@@ -269,36 +269,4 @@ function rollbackDeps(deps: AppDeps, metrics: Metrics, onChanged: () => void): R
       ...deps.rollbackOptions,
     },
   };
-}
-
-/** The whole HTTP surface, as data. */
-function routeTable(deps: AppDeps, metrics: Metrics, webhook: Route['handle']): Route[] {
-  const { slack } = deps;
-  return [
-    { method: 'POST', path: '/webhooks/alertmanager', handle: webhook },
-    ...(slack.events ? [{ method: 'POST', path: '/slack/events', handle: slack.events } as const] : []),
-    { method: 'GET', path: '/healthz', handle: (_req, res) => sendJson(res, 200, { status: 'ok' }) },
-    {
-      method: 'GET',
-      path: '/readyz',
-      handle: (_req, res) =>
-        deps.ping().then(
-          async () => {
-            const degraded = (await deps.degraded?.()) ?? [];
-            if (degraded.length === 0) return sendJson(res, 200, { status: 'ready', slack: slack.mode });
-            sendJson(res, 200, { status: 'degraded', slack: slack.mode, degraded });
-          },
-          (err) =>
-            sendJson(res, 503, { status: 'unavailable', error: `database: ${String(err?.message ?? err)}` }),
-        ),
-    },
-    {
-      method: 'GET',
-      path: '/metrics',
-      handle: async (_req, res) => {
-        const text = await metrics.registry.metrics();
-        res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
-      },
-    },
-  ];
 }
