@@ -1,5 +1,5 @@
 import { type RollbackWorld, startRollbackWorld } from '../helpers/rollback-harness';
-import { requirePostgres, type TestPostgres, testPostgres } from '../helpers/services';
+import { eventually, requirePostgres, type TestPostgres, testPostgres } from '../helpers/services';
 
 /**
  * Issue 9, item 3 for the two-person rule: Approve and Cancel act only on a request of the group whose message
@@ -42,7 +42,8 @@ import { requirePostgres, type TestPostgres, testPostgres } from '../helpers/ser
 
       await w.click('mogo_rollback_approve', 'UBOB', requestId, a.ref);
       await w.messageShows(a.ref, 'approved by <@UBOB>');
-      await w.t.app.rollbacks.runner.idle();
+      // the message can show the approval before the runner has started the rollback: wait for the call
+      await eventually(async () => w.deployers.rollbacks().length > 0, 10_000);
       expect(w.deployers.rollbacks().map((c) => c.ctx.requestId)).toEqual([requestId]);
     });
   },
