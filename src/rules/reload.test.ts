@@ -207,6 +207,8 @@ describe('watching the directory', () => {
     writeFileSync(join(dir, '.10-a.yml.swp'), GOOD_B);
     renameSync(join(dir, '.10-a.yml.swp'), join(dir, '10-a.yml'));
     await until(() => channelOf(r) === '#b', 'the reload');
+    expect(audit.map((a) => a.action)).toContain('rules.reloaded');
+    expect(audit.map((a) => a.action)).not.toContain('rules.rejected'); // nothing was rejected on the way
   });
 
   test('a bad save is rejected and audited; fixing it reloads', async () => {
@@ -244,6 +246,7 @@ describe('watching the directory', () => {
     await until(() => channelOf(r) === '#b', 'the reload');
     writeFileSync(join(dir, '10-a.yml'), GOOD_A);
     await until(() => channelOf(r) === '#a', 'a reload from the new directory');
+    expect(audit.map((a) => a.action)).not.toContain('rules.rejected'); // the swap was never read half-done
   });
 
   test('after stop(), changes are not picked up', async () => {
