@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { postmortemOf, renderPostmortemMarkdown } from '../domain/postmortem';
+import { postmortemOf } from '../domain/postmortem';
 import { firstTimes, incidentRecord } from '../incidents/incident/timeline';
+import { renderPostmortemMarkdown } from '../slack/blocks/postmortem';
 import type { Db } from '../store/db';
 import { createSqlAlertStore } from '../store/sql-alert-store';
 import { createSqlAuditLog } from '../store/sql-audit-log';

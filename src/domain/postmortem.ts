@@ -1,4 +1,4 @@
-import { type AlertGroup, alertnameOf } from './group';
+import type { AlertGroup } from './group';
 import {
   durationsOf,
   type FollowUp,
@@ -7,7 +7,10 @@ import {
   type TimelineEntry,
 } from './incident';
 
-/** Everything a postmortem draft is written from; also what `mogo incident export --format json` prints. */
+/**
+ * Everything a postmortem draft is written from; also what `mogo incident export --format json` prints. The
+ * words (Markdown with Slack mentions) are slack/blocks/postmortem.ts.
+ */
 export interface PostmortemInput {
   incident: Incident;
   groups: AlertGroup[];
@@ -26,92 +29,4 @@ export interface Postmortem extends PostmortemInput {
 export function postmortemOf(input: PostmortemInput): Postmortem {
   const durations = durationsOf(input.incident, input.firstAlertAt, input.firstAckAt);
   return { ...input, durations, impact: { from: durations.startedAt, to: input.incident.resolvedAt } };
-}
-
-const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
-
-/** "1 h 5 min", "12 min", "40 s"; "—" when it did not happen. */
-export function formatDuration(ms: number | null): string {
-  if (ms === null) return '—';
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.round(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  return `${h} h${m % 60 ? ` ${m % 60} min` : ''}`;
-}
-
-/** Markdown cells: no pipes or newlines breaking the table. */
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
-const who = (id: string | null) => (id === null ? '' : /^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : id);
-
-/**
- * The postmortem draft in Markdown: summary, impact window, durations, roles, timeline, linked alerts and
- * rollbacks, follow-ups, and headings for what only people can write. Pure: the same record renders the same text.
- */
-export function renderPostmortemMarkdown(pm: Postmortem): string {
-  const { incident: i, durations: d } = pm;
-  const lines: string[] = [
-    `# Incident ${i.number}: ${i.title}`,
-    '',
-    '## Summary',
-    '',
-    `- Severity: ${i.severity}`,
-    `- Status: ${i.status}`,
-    `- Declared: ${iso(i.declaredAt)} by ${who(i.declaredBy)}`,
-    ...(i.channelName ? [`- Channel: #${i.channelName}`] : []),
-    '',
-    '## Impact window',
-    '',
-    `From ${iso(pm.impact.from)} to ${pm.impact.to ? iso(pm.impact.to) : '(not resolved)'}` +
-      (pm.impact.to ? ` (${formatDuration(pm.impact.to.getTime() - pm.impact.from.getTime())})` : ''),
-    '',
-    '| Time to acknowledge | Time to mitigate | Time to resolve |',
-    '| --- | --- | --- |',
-    `| ${formatDuration(d.toAcknowledgeMs)} | ${formatDuration(d.toMitigateMs)} | ${formatDuration(d.toResolveMs)} |`,
-    '',
-    '## Roles',
-    '',
-    ...Object.entries(i.roles)
-      .sort(([a], [b]) => (a === 'lead' ? -1 : b === 'lead' ? 1 : a.localeCompare(b)))
-      .map(([role, user]) => `- ${role}: ${who(user)}`),
-    '',
-    '## Timeline (UTC)',
-    '',
-    '| Time | Who | What |',
-    '| --- | --- | --- |',
-    ...pm.timeline.map((e) => `| ${iso(e.at)} | ${cell(who(e.author))} | ${cell(e.text)} |`),
-    '',
-    '## Linked alerts',
-    '',
-    ...(pm.groups.length === 0
-      ? ['None.']
-      : pm.groups.map(
-          (g) =>
-            `- ${g.routing.priority} ${alertnameOf(g) ?? 'Alert'} (${g.status}, since ${g.createdAt})` +
-            (g.commonAnnotations.summary ? `: ${g.commonAnnotations.summary}` : ''),
-        )),
-    '',
-    '## Rollbacks',
-    '',
-    ...(pm.timeline.some((e) => e.kind === 'rollback')
-      ? pm.timeline.filter((e) => e.kind === 'rollback').map((e) => `- ${iso(e.at)} ${e.text}`)
-      : ['None.']),
-    '',
-    '## Follow-ups',
-    '',
-    ...(pm.followUps.length === 0
-      ? ['None yet.']
-      : pm.followUps.map((f) => `- [ ] ${f.text} (${who(f.author)})`)),
-    '',
-    '## What happened and why',
-    '',
-    '_To be written._',
-    '',
-    '## What went well, what did not',
-    '',
-    '_To be written._',
-    '',
-  ];
-  return lines.join('\n');
 }

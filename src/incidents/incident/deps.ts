@@ -1,6 +1,7 @@
 import type { IncidentSettings } from '../../config-incidents';
 import type { AlertGroup } from '../../domain/group';
 import type { FollowUp, Incident, TimelineEntry } from '../../domain/incident';
+import type { Postmortem } from '../../domain/postmortem';
 import type { Logger } from '../../logger';
 import type {
   AlertStore,
@@ -31,6 +32,8 @@ export interface IncidentWords {
   /** Posted in a linked alert's thread: where the incident lives. */
   linkedAlert(incident: Incident): string;
   reminder(incident: Incident): string;
+  /** The postmortem draft as the file uploaded to the incident's channel. */
+  postmortem(pm: Postmortem): { filename: string; title: string; content: string };
 }
 
 export interface IncidentDeps {

@@ -1,6 +1,6 @@
 import type { AlertGroup } from '../../domain/group';
 import { channelNameFor, channelNameWithSuffix, type Incident } from '../../domain/incident';
-import { postmortemOf, renderPostmortemMarkdown } from '../../domain/postmortem';
+import { postmortemOf } from '../../domain/postmortem';
 import { AppError, isAppError } from '../../errors';
 import type { IncidentChange, MessageRef, SetupStep } from '../../ports';
 import { onCallUser } from '../../rules/oncall';
@@ -187,13 +187,9 @@ const RUNNERS: Record<string, Runner> = {
 
   async postmortem({ deps, incident }) {
     const record = await incidentRecord(deps, incident);
-    const text = renderPostmortemMarkdown(postmortemOf({ ...record, ...firstTimes(record) }));
-    await deps.chat.uploadFile(channelOf(incident), {
-      filename: `incident-${incident.number}-postmortem.md`,
-      title: `Incident ${incident.number} postmortem draft`,
-      content: text,
-    });
-    return { result: { bytes: text.length } };
+    const file = deps.words.postmortem(postmortemOf({ ...record, ...firstTimes(record) }));
+    await deps.chat.uploadFile(channelOf(incident), file);
+    return { result: { bytes: file.content.length } };
   },
 
   async archive({ deps, incident }) {

@@ -5,6 +5,7 @@ import type { IncidentRefusal, IncidentView, IncidentWords } from '../../inciden
 import type { ChatMessage } from '../../ports';
 import { denialText } from './access-text';
 import { escapeText, PRIORITY_EMOJI, textObject, truncate } from './mrkdwn';
+import { postmortemUpload } from './postmortem';
 
 export const SEVERITY_EMOJI: Record<Severity, string> = {
   SEV1: ':red_circle:',
@@ -86,6 +87,7 @@ function announcement(view: IncidentView): ChatMessage {
 
 export const INCIDENT_WORDS: IncidentWords = {
   summary,
+  postmortem: postmortemUpload,
   announcement,
   topic: (i) =>
     truncate(`${i.severity} · ${i.status} · lead <@${i.roles.lead}> · ${escapeText(i.title)}`, 250),
