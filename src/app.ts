@@ -81,7 +81,7 @@ export interface AppDeps {
   digestSchedule?: false;
   metrics?: Metrics;
   /** The incident console's read cache and real silences (createIncidentConsole). */
-  console?: ConsoleOptions;
+  console: ConsoleOptions;
   /** Escalation steps and report jobs (PostgreSQL). */
   oncall: OncallStores;
   /** Escalation check schedule instead of config's; false: none (tests call app.oncall.escalation.runNow()). */

@@ -19,15 +19,14 @@ import type {
   SilenceStore,
   Silences,
 } from '../ports';
-import { createMemoryReadCache } from '../store/memory/memory-read-cache';
 import { registerSilenceActions } from './actions/silence-actions';
 import { registerIncidentCommand } from './commands/incident';
 import type { CommandDeps } from './commands/registry';
 
 /** What the incident console needs beyond the app's own dependencies (built in main.ts). */
 export interface ConsoleOptions {
-  /** Where `/incident` reads open groups from; shared by replicas when Redis is configured. Default in-process. */
-  cache?: ReadCache;
+  /** Where `/incident` reads open groups from: Redis (shared by replicas) or in-process, as openStorage chose. */
+  cache: ReadCache;
   /** Real Alertmanager silences (ALERTMANAGER_URL); absent: the Silence button links to Alertmanager. */
   silencing?: {
     api: Silences;
@@ -68,9 +67,9 @@ export interface IncidentConsole {
 export function createIncidentConsole(
   bolt: App | undefined,
   deps: ConsoleDeps,
-  opts: ConsoleOptions = {},
+  opts: ConsoleOptions,
 ): IncidentConsole {
-  const cache = opts.cache ?? createMemoryReadCache();
+  const { cache } = opts;
   const s = opts.silencing;
   const silence: SilenceDeps | undefined = s && {
     alerts: deps.alerts,

@@ -27,6 +27,7 @@ import { createSlackSurface } from '../../src/slack/surface';
 import type { Db } from '../../src/store/db';
 import { createPgliteDb } from '../../src/store/embedded/pglite-db';
 import { createMemoryRateBudget } from '../../src/store/memory/memory-rate-budget';
+import { createMemoryReadCache } from '../../src/store/memory/memory-read-cache';
 import { migrate } from '../../src/store/migrations';
 import { createSqlAlertStore } from '../../src/store/sql-alert-store';
 import { createSqlAuditLog, type SqlAuditLog } from '../../src/store/sql-audit-log';
@@ -142,7 +143,7 @@ export async function startTestApp(
       silences: silencing?.records,
       declarePriorities: config.incidents.declarePriorities,
     }),
-    console: { ...(opts.readCache ? { cache: opts.readCache } : {}), ...(silencing ? { silencing } : {}) },
+    console: { cache: opts.readCache ?? createMemoryReadCache(), ...(silencing ? { silencing } : {}) },
     alerts,
     audit,
     outbox: createSqlOutbox(db, opts.clock),
