@@ -50,7 +50,7 @@ export type SilenceOutcome =
   | { kind: 'silenced'; record: SilenceRecord; group: AlertGroup }
   | { kind: 'group_gone' }
   | { kind: 'alert_gone' }
-  | { kind: 'bad_duration'; reason: string }
+  | ({ kind: 'bad_duration' } & DurationProblem)
   | { kind: 'no_matchers' }
   | { kind: 'denied'; denial: Denial }
   | AlertmanagerFailure;
@@ -65,12 +65,18 @@ export const MIN_SILENCE_MS = 60_000;
 export const MAX_SILENCE_MS = 30 * 86_400_000;
 const DEFAULT_COMMENT = 'Silenced from Slack';
 
+/** Why a typed duration is refused (MIN_SILENCE_MS to MAX_SILENCE_MS); slack/ words it. */
+export type DurationProblem =
+  | { problem: 'not_a_duration'; text: string }
+  | { problem: 'too_short' }
+  | { problem: 'too_long' };
+
 /** A duration typed by a person: Prometheus style, between a minute and 30 days. */
-export function parseSilenceDuration(text: string): number | string {
+export function parseSilenceDuration(text: string): number | DurationProblem {
   const ms = parseDuration(text.trim().toLowerCase());
-  if (typeof ms === 'string') return `"${text}" is not a duration; use e.g. 90m, 2h or 1d`;
-  if (ms < MIN_SILENCE_MS) return 'a silence lasts at least 1m';
-  if (ms > MAX_SILENCE_MS) return 'a silence lasts at most 30d';
+  if (typeof ms === 'string') return { problem: 'not_a_duration', text };
+  if (ms < MIN_SILENCE_MS) return { problem: 'too_short' };
+  if (ms > MAX_SILENCE_MS) return { problem: 'too_long' };
   return ms;
 }
 
@@ -96,7 +102,7 @@ export function toMatchers(labels: Record<string, string>): SilenceMatcher[] {
  */
 export async function silenceGroup(deps: SilenceDeps, req: SilenceRequest): Promise<SilenceOutcome> {
   const ms = parseSilenceDuration(req.duration);
-  if (typeof ms === 'string') return { kind: 'bad_duration', reason: ms };
+  if (typeof ms !== 'number') return { kind: 'bad_duration', ...ms };
   const access = await checkConsoleAccess(deps.directory, deps.rules.current().roles, req.user.id, 'silence');
   if (!access.allowed) return { kind: 'denied', denial: access.denial };
   const group = await deps.alerts.getGroup(req.groupId);

@@ -1,4 +1,4 @@
-import type { SilenceOutcome, UnsilenceOutcome } from '../../incidents/silence';
+import type { DurationProblem, SilenceOutcome, UnsilenceOutcome } from '../../incidents/silence';
 import { formatDuration } from '../../rules/time';
 import { denialText } from './access-text';
 import { escapeText, slackDate } from './mrkdwn';
@@ -16,7 +16,7 @@ export function silenceOutcomeText(o: SilenceOutcome): string {
     case 'alert_gone':
       return 'That alert is no longer in its group.';
     case 'bad_duration':
-      return `Not silenced: ${escapeText(o.reason)}.`;
+      return `Not silenced: ${escapeText(durationProblemText(o))}.`;
     case 'no_matchers':
       return 'Not silenced: the alerts of this group share no label to silence them by. Silence one alert instead.';
     case 'denied':
@@ -36,5 +36,17 @@ export function unsilenceOutcomeText(o: UnsilenceOutcome): string {
       return `Not unsilenced: ${escapeText(denialText(o.denial))}`;
     case 'alertmanager_failed':
       return `Not unsilenced, nothing was changed: ${escapeText(o.message)}`;
+  }
+}
+
+/** A refused silence duration, in words. */
+export function durationProblemText(p: DurationProblem): string {
+  switch (p.problem) {
+    case 'not_a_duration':
+      return `"${p.text}" is not a duration; use e.g. 90m, 2h or 1d`;
+    case 'too_short':
+      return 'a silence lasts at least 1m';
+    case 'too_long':
+      return 'a silence lasts at most 30d';
   }
 }
