@@ -3,15 +3,12 @@
 // stalls, /healthz within 50 ms). Starts dist/ with the Node flags `npm start` uses (the Dockerfile's too), in
 // local mode on a fresh embedded database or on STALL_DATABASE_URL, posts the notification `--runs` times (each a
 // changed state), while a separate probe process asks /healthz every 5 ms.
-const { fork, spawn } = require('node:child_process');
-const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
-const { tmpdir } = require('node:os');
+const { fork } = require('node:child_process');
 const path = require('node:path');
+const { startBot, postNotification } = require('./bot');
 
 const ALERTS = Number(process.argv.find((a) => a.startsWith('--alerts='))?.split('=')[1] ?? 10_000);
 const RUNS = Number(process.argv.find((a) => a.startsWith('--runs='))?.split('=')[1] ?? 3);
-const PORT = 39000 + Math.floor(Math.random() * 500);
-const url = `http://127.0.0.1:${PORT}`;
 
 function notification(run) {
   const labels = { alertname: 'Huge', service: 'api' };
@@ -37,14 +34,6 @@ function notification(run) {
   };
 }
 
-// `node --liftoff-only --max-semi-space-size=2 dist/cli/main.js serve` -> the flags; STALL_NODE_FLAGS overrides
-function startFlags() {
-  if (process.env.STALL_NODE_FLAGS !== undefined)
-    return process.env.STALL_NODE_FLAGS.split(' ').filter(Boolean);
-  const start = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).scripts.start;
-  return start.split(' ').filter((w) => w.startsWith('--'));
-}
-
 function probeWorst(probe, work) {
   probe.send('start');
   return work().then(
@@ -57,41 +46,10 @@ function probeWorst(probe, work) {
 }
 
 async function main() {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'mogo-stall-'));
-  const bot = spawn(
-    process.execPath,
-    [
-      ...startFlags(),
-      ...(process.env.STALL_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.STALL_PROF}`] : []),
-      'dist/cli/main.js',
-      'serve',
-    ],
-    {
-      env: {
-        ...process.env,
-        PORT: String(PORT),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-        WEBHOOK_BODY_LIMIT: String(64 * 1024 * 1024),
-        SLACK_BOT_TOKEN: '',
-        DATABASE_URL: process.env.STALL_DATABASE_URL ?? '',
-        REDIS_URL: '',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const { url, stop, flags } = await startBot({
+    extraFlags: process.env.STALL_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.STALL_PROF}`] : [],
+  });
   try {
-    for (let i = 0; i < 600; i++) {
-      if (
-        await fetch(`${url}/readyz`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
     const probe = fork(path.join(__dirname, 'healthz-probe.js'), [url]);
     const rows = [];
     // the baseline: the same probes for as long, with no notification in flight (the machine's own noise)
@@ -100,14 +58,8 @@ async function main() {
     for (let run = 0; run < RUNS; run++) {
       const body = JSON.stringify(notification(run));
       const { value, worstMs } = await probeWorst(probe, async () => {
-        const t0 = performance.now();
-        const res = await fetch(`${url}/webhooks/alertmanager`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-        });
-        await res.arrayBuffer();
-        return { status: res.status, took: performance.now() - t0 };
+        const r = await postNotification(url, body);
+        return { status: r.status, took: r.ms };
       });
       rows.push({
         run,
@@ -121,11 +73,9 @@ async function main() {
       rows.push({ run: `${run} (1.5 s after)`, worstHealthzMs: after.worstMs });
     }
     probe.send('exit');
-    console.log(JSON.stringify({ alerts: ALERTS, flags: startFlags(), rows }, null, 1));
+    console.log(JSON.stringify({ alerts: ALERTS, flags, rows }, null, 1));
   } finally {
-    bot.kill('SIGTERM');
-    await new Promise((r) => bot.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }
 main().catch((e) => {
