@@ -117,6 +117,13 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
             { dataDir: dir },
             `creating the embedded database in ${dir} (first start only, a few seconds)`,
           ),
+        onVacuum: (r) =>
+          'error' in r
+            ? log.warn(
+                { err: r.error, table: r.table },
+                'vacuuming the embedded database failed; it will try again',
+              )
+            : log.debug({ table: r.table, ms: Math.round(r.ms) }, 'vacuumed the embedded database'),
       });
     }
     closers.push(() => db.close());

@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createMutex, type Db, type Queryable, toStoreError } from '../db';
 import { lockDataDir } from './data-dir-lock';
 import { initDataDirApart, needsInit, PGLITE_START_PARAMS } from './pglite-init';
+import { createVacuumCounter, type VacuumPolicy } from './pglite-vacuum';
 
 export interface PgliteDbOptions {
   /** Directory holding the database files; undefined keeps everything in memory (tests). */
@@ -13,6 +14,10 @@ export interface PgliteDbOptions {
    * running initdb, which is most of the seconds a new database costs. The test suite opens hundreds.
    */
   template?: Blob;
+  /** When to vacuum (PGlite has no autovacuum); see pglite-vacuum.ts. */
+  vacuum?: VacuumPolicy;
+  /** Told how long each vacuum took, or why it failed (the log). */
+  onVacuum?: (result: { table: string } & ({ ms: number } | { error: unknown })) => void;
 }
 
 /**
@@ -37,6 +42,7 @@ export async function createPgliteDb(opts: PgliteDbOptions = {}): Promise<Db> {
     throw toStoreError(err);
   }
   const exclusive = createMutex();
+  const vacuum = createVacuumCounter(opts.vacuum);
 
   // PGlite runs each query synchronously on this thread and resolves it in a microtask, so a chain of awaited
   // queries (a 10,000-alert transaction writes its alerts in 20 statements) would never let the event loop turn:
@@ -45,14 +51,37 @@ export async function createPgliteDb(opts: PgliteDbOptions = {}): Promise<Db> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       const res = await target.query<T>(sql, params as unknown[] | undefined);
+      vacuum.note(sql, res.affectedRows);
       return { rows: res.rows };
     } catch (err) {
       throw toStoreError(err);
     }
   };
 
+  // VACUUM cannot run inside a transaction: it takes the transactions' turn, after the one that made it due; one
+  // table per statement, each after a turn of the event loop like any query
+  const vacuumIfDue = () => {
+    const tables = vacuum.take();
+    if (tables.length === 0) return;
+    void exclusive(async () => {
+      for (const table of tables) {
+        const t0 = performance.now();
+        try {
+          await run(pg, `VACUUM ${table}`);
+          opts.onVacuum?.({ table, ms: performance.now() - t0 });
+        } catch (error) {
+          opts.onVacuum?.({ table, error });
+        }
+      }
+    });
+  };
+
   return {
-    query: (sql, params) => run(pg, sql, params),
+    query: async <T>(sql: string, params?: readonly unknown[]) => {
+      const res = await run<T>(pg, sql, params);
+      vacuumIfDue();
+      return res;
+    },
     tx: (fn) =>
       exclusive(async () => {
         try {
@@ -63,7 +92,7 @@ export async function createPgliteDb(opts: PgliteDbOptions = {}): Promise<Db> {
         } catch (err) {
           throw toStoreError(err);
         }
-      }),
+      }).finally(vacuumIfDue),
     close: () =>
       exclusive(async () => {
         if (!pg.closed) await pg.close();
