@@ -22,6 +22,7 @@ import { createMemoryRateBudget } from './memory/memory-rate-budget';
 import { createMemoryReadCache } from './memory/memory-read-cache';
 import { createMemorySeenRequests } from './memory/memory-seen-requests';
 import { migrate } from './migrations';
+import { warnWithoutAutovacuum } from './postgres/autovacuum-check';
 import { createRedisRateBudget } from './redis/redis-rate-budget';
 import { createRedisReadCache } from './redis/redis-read-cache';
 import { createRedisSeenRequests } from './redis/redis-seen-requests';
@@ -139,6 +140,7 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
     // with a limited role and nothing pending this only reads schema_migrations
     const applied = await migrate(db);
     if (applied.length > 0) log.info({ applied }, 'database migrated');
+    if (opts.databaseUrl) await warnWithoutAutovacuum(db, log);
 
     let redis: Redis | undefined;
     if (opts.redisUrl) {
