@@ -117,6 +117,9 @@ export function createSqlAuditLog(db: Db, opts: SqlAuditLogOptions): SqlAuditLog
 
   /** One writer at a time, oldest rows first; rows leave the buffer only once their INSERT committed. */
   function drain(): Promise<void> {
+    // with nothing to write the body below would finish before `??=` assigns it, leaving `draining` set to a
+    // settled promise for good, and every later drain a no-op (a scheduled drain often finds the buffer empty)
+    if (!draining && buffer.length === 0) return Promise.resolve();
     draining ??= (async () => {
       try {
         while (buffer.length > 0) {
