@@ -42,7 +42,7 @@ export interface StormResult {
 }
 
 const P1_AT_MS = 5_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 export function stormAlerts(spec: Pick<StormSpec, 'groups' | 'perGroup'>): AlertInput[] {
   const endsAt = new Date(Date.now() + 3_600_000).toISOString();
