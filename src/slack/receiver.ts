@@ -16,12 +16,11 @@ import { sanitizeJson } from '../ingest/sanitize';
 import type { Logger } from '../logger';
 import type { AuditLog } from '../ports';
 import type { SeenRequests } from '../ports/seen-requests';
+import { guardAck } from './ack-deadline';
 
 const SLACK_BODY_LIMIT = 1024 * 1024;
 /** Slack's own window: a signature older than this is stale (Bolt's verifySlackRequest enforces it). */
 const SIGNATURE_WINDOW_MS = 5 * 60_000;
-/** Slack answers within 3 s or shows the user an error; anything not acked by then is acked empty. */
-const ACK_DEADLINE_MS = 2_500;
 
 export interface SlackReceiverDeps {
   signingSecret: string;
@@ -160,39 +159,28 @@ export class SlackHttpReceiver implements Receiver {
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) {
-    let acked = false;
-    const ack = (response?: unknown) => {
-      if (acked) return;
-      acked = true;
-      clearTimeout(timer);
-      HTTPModuleFunctions.buildContentResponse(res, response);
-    };
-    const timer = setTimeout(() => {
-      if (acked) return;
-      this.log.warn({ type: body.type }, 'no Slack listener acked within 2.5 s; answered empty');
-      ack();
-    }, ACK_DEADLINE_MS);
-    timer.unref();
+    const guard = guardAck(
+      (response) => HTTPModuleFunctions.buildContentResponse(res, response),
+      this.log,
+      body.type,
+    );
     const event: ReceiverEvent = {
       body,
       retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(req),
       retryReason: HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(req),
-      ack: async (response?: unknown) => ack(response),
+      ack: guard.ack,
     };
     try {
       if (!this.app) throw new Error('receiver used before init()');
       await this.app.processEvent(event);
       // no listener for it (unknown action_id, shortcut, view): Slack still gets its answer now
-      if (!acked) ack();
+      await guard.settle();
     } catch (err) {
       // listener errors go to the app's error handler and never reach here: what does is Bolt failing to read
       // the request itself (a body without the fields its type needs), which no retry can fix
       this.log.warn({ err, type: body.type }, 'Bolt could not process the Slack request');
-      if (!acked) {
-        acked = true;
-        clearTimeout(timer);
+      if (guard.claim())
         sendError(res, 400, 'PAYLOAD_INVALID', 'Slack request is missing fields its type needs');
-      }
     }
   }
 }

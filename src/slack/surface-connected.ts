@@ -8,7 +8,7 @@ import { boltLogger, slackLogLevel } from './bolt-logger';
 import { createSlackChat } from './chat';
 import { createSlackDirectory } from './directory';
 import { SlackHttpReceiver } from './receiver';
-import { sanitizingReceiver } from './sanitizing-receiver';
+import { socketReceiver } from './socket-receiver';
 import { baseSurface, type SlackSurface, type SlackSurfaceDeps, type SlackSurfaceOverrides } from './surface';
 
 type Connected = Exclude<SlackConfig, { mode: 'local' }>;
@@ -39,7 +39,7 @@ export function createConnectedSurface(
     receiver = http;
     events = (req, res) => http.handle(req, res);
   } else {
-    receiver = sanitizingReceiver(
+    receiver = socketReceiver(
       new SocketModeReceiver({
         appToken: config.appToken,
         logger: boltLogger(logger),
@@ -47,6 +47,7 @@ export function createConnectedSurface(
         // apps.connections.open must go to SLACK_API_URL too; Bolt 5 takes the socket client's options here
         installerOptions: { clientOptions },
       }),
+      logger,
     );
   }
   const bolt = new App({

@@ -6,7 +6,7 @@ import { type FakeSlack, startFakeSlack } from '../fakes/slack-server';
 import { type FakeSocketMode, startFakeSocketMode } from '../fakes/socket-mode-server';
 import { readJson } from '../helpers/app-harness';
 import { type BotProcess, startBot } from '../helpers/bot-process';
-import { blockActionPayload, slashCommandBody } from '../helpers/slack-sign';
+import { blockActionPayload, slashCommandBody, TEAM } from '../helpers/slack-sign';
 
 // a bot process starts (a first start creates its embedded database) on a 2-core CI machine shared with
 // the rest of the suite: give it room, the assertions inside still wait for conditions, not for time
@@ -39,7 +39,7 @@ describe('mogo serve in Socket Mode', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('connects with the app token, acks a button click and a slash command over the socket', async () => {
+  it('connects with the app token, acks a button click, a slash command and envelopes with no listener over the socket', async () => {
     bot = await startBot({
       SLACK_BOT_TOKEN: 'xoxb-e2e-socket',
       SLACK_APP_TOKEN: APP_TOKEN,
@@ -111,8 +111,40 @@ describe('mogo serve in Socket Mode', () => {
     expect(shown).toContain('HighLatency');
     expect(shown).toContain('acked by <@U0ONCALL>');
 
+    // Envelopes mogo has no listener for still get their ack within Slack's 3 s, or the user sees an error.
+    const unknown = [
+      {
+        envelope_id: 'env-unknown-action',
+        type: 'interactive',
+        payload: blockActionPayload({ user: 'U0ONCALL', channel, ts, actionId: 'mogo_nope', value: groupId }),
+      },
+      {
+        envelope_id: 'env-unknown-shortcut',
+        type: 'interactive',
+        payload: {
+          type: 'shortcut',
+          callback_id: 'nope',
+          trigger_id: 't-1',
+          user: { id: 'U0ONCALL', team_id: TEAM.id },
+          team: TEAM,
+        },
+      },
+    ];
+    for (const envelope of unknown) {
+      const started = Date.now();
+      socket.send({ ...envelope, accepts_response_payload: false });
+      const answered = await socket.waitForAck(envelope.envelope_id, 3_000);
+      expect(answered).toEqual({ envelope_id: envelope.envelope_id, payload: {} });
+      expect(Date.now() - started).toBeLessThan(3_000);
+    }
+
     // Every envelope acked exactly once, and the one connection survived the whole exchange.
-    expect(socket.acks.map((a) => a.envelope_id)).toEqual(['env-ack-1', 'env-cmd-1']);
+    expect(socket.acks.map((a) => a.envelope_id)).toEqual([
+      'env-ack-1',
+      'env-cmd-1',
+      'env-unknown-action',
+      'env-unknown-shortcut',
+    ]);
     expect(socket.connections).toBe(1);
     expect(await bot.stop()).toBe(0);
     // Bolt's, the Socket Mode client's and the Web API client's loggers write through pino (issue 9, item 7)
