@@ -1,5 +1,5 @@
 import { type RollbackWorld, startRollbackWorld } from '../helpers/rollback-harness';
-import { sleep } from '../helpers/services';
+import { eventually, sleep } from '../helpers/services';
 
 /**
  * The two-person rule on api-guarded: a request waits on the message; the requester cannot approve it; a
@@ -53,6 +53,9 @@ describe('rollback with approval (in-process, fake Slack, fake deployer)', () =>
 
     await w.click('mogo_rollback_approve', 'UBOB', requestId, ref);
     await w.messageShows(ref, 'approved by <@UBOB> at');
+    // the message can show the approval before the runner has started the rollback: wait for the backend's
+    // call, then for the run to end (the late approval below must find it succeeded)
+    await eventually(async () => w.deployers.rollbacks().length > 0, 10_000);
     await w.t.app.rollbacks.runner.idle();
     expect(w.deployers.rollbacks().map((c) => [c.target, c.ctx.actor, c.ctx.requestId])).toEqual([
       ['api-guarded', 'UBOB', requestId],
