@@ -64,7 +64,7 @@ export function createRollbackRunner(deps: RollbackDeps): RollbackRunner {
       const target = findTarget(deps, record.target);
       if (!target)
         throw new AppError('ROLLBACK_CONFIG', `target ${record.target} is no longer declared in the rules`);
-      const group = await deps.alerts.getGroup(record.groupId);
+      const group = await deps.alerts.getGroupToShow(record.groupId, 0);
       if (!group) throw new AppError('ROLLBACK_CONFIG', `alert group ${record.groupId} is gone`);
       const deployer = deps.deployerFor(target);
       result = await withTimeout(

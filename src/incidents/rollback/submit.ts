@@ -28,7 +28,7 @@ export async function submitRollback(
   runner: RollbackRunner,
   input: SubmitInput,
 ): Promise<Outcome> {
-  const group = await deps.alerts.getGroup(input.groupId);
+  const group = await deps.alerts.getGroupToShow(input.groupId, 0);
   if (!group) return { kind: 'group_gone' };
   const target = findTarget(deps, group.routing.rollbackTarget);
   if (!target) return { kind: 'no_target' };
