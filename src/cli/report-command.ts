@@ -7,9 +7,11 @@ import { createSqlReportSource } from '../store/sql-reports';
 import type { Output } from './rules-test';
 
 export const REPORT_USAGE = `  report [--since <time|length>] [--until <time>] [--format md|csv|json]
-                        the report /incident report sends, printed: alerts and groups by priority and service,
-                        time to acknowledge and resolve (median, p90), escalations, silences, rollbacks, the
-                        noisiest alerts. --since: RFC 3339 time or a length such as 7d (default 7d); --until: default now
+                        the report /incident report sends, printed: incidents declared by severity (open,
+                        resolved, closed), time to mitigate and resolve them, the list of them; alerts and groups
+                        by priority and service, time to acknowledge and resolve (median, p90), escalations,
+                        silences, rollbacks, the noisiest alerts. --since: RFC 3339 time or a length such as 7d
+                        (default 7d); --until: default now
 `;
 
 /** `mogo report`: 0 with the report on stdout, 2 on bad usage. Reads the database `mogo serve` uses. */

@@ -1,9 +1,13 @@
 /**
- * The report over a period, as numbers: a pure function of rows fetched from the group and audit tables (the
+ * The report over a period, as numbers: a pure function of rows fetched from the group, audit and incident tables (the
  * ReportSource port), so a seeded database and hand-computed figures can be compared, and the CLI, the Slack
  * worker and a scheduled report share it.
  */
 import { PRIORITIES, type Priority } from './alert';
+import { type Durations, durations } from './durations';
+import { buildIncidentFigures, type IncidentFigures, type ReportIncidentRow } from './report-incidents';
+
+export { type Durations, durations } from './durations';
 
 /** One alert group first seen in the period. */
 export interface ReportGroupRow {
@@ -34,13 +38,8 @@ export interface ReportInput {
   until: Date;
   groups: readonly ReportGroupRow[];
   audit: readonly ReportAuditRow[];
-}
-
-export interface Durations {
-  /** How many groups the figures are over. */
-  count: number;
-  medianMs: number | null;
-  p90Ms: number | null;
+  /** Incidents declared before the period's end and not resolved before its start (see report-incidents.ts). */
+  incidents: readonly ReportIncidentRow[];
 }
 
 export interface Report {
@@ -62,6 +61,7 @@ export interface Report {
    * then the most groups.
    */
   noisiest: { alertname: string; notifications: number; groups: number }[];
+  incidents: IncidentFigures;
 }
 
 export const ROLLBACK_OUTCOMES = ['succeeded', 'failed', 'denied', 'expired'] as const;
@@ -163,13 +163,6 @@ export function buildReport(input: ReportInput): Report {
           b.notifications - a.notifications || b.groups - a.groups || a.alertname.localeCompare(b.alertname),
       )
       .slice(0, 10),
+    incidents: buildIncidentFigures(input.since, input.until, input.incidents),
   };
-}
-
-/** Median and 90th percentile by the nearest-rank method (an actual observed value, no interpolation). */
-export function durations(values: readonly number[]): Durations {
-  if (values.length === 0) return { count: 0, medianMs: null, p90Ms: null };
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = (p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
-  return { count: sorted.length, medianMs: rank(0.5), p90Ms: rank(0.9) };
 }

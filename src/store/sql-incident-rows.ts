@@ -35,7 +35,7 @@ export interface Row {
 }
 
 export const date = (v: Time): Date => (v instanceof Date ? v : new Date(v));
-const maybe = (v: Time | null): Date | null => (v === null ? null : date(v));
+export const maybe = (v: Time | null): Date | null => (v === null ? null : date(v));
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
 export function toIncident(r: Row): Incident {

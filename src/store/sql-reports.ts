@@ -1,8 +1,10 @@
 import type { AlertGroup } from '../domain/group';
 import { alertnameOf } from '../domain/group';
 import { REPORT_ACTIONS, type ReportGroupRow } from '../domain/report';
+import type { ReportIncidentRow } from '../domain/report-incidents';
 import type { AlertStore, ReportJob, ReportJobs, ReportSource } from '../ports';
 import type { Db } from './db';
+import { date, maybe, type Row, type Time } from './sql-incident-rows';
 import { MS } from './sql-outbox';
 
 interface JobRow {
@@ -128,6 +130,7 @@ export function createSqlReportSource(db: Db, alerts: Pick<AlertStore, 'getGroup
         since,
         until,
         groups,
+        incidents: await incidentRows(db, range),
         audit: audit.rows.map((r) => ({
           action: r.action,
           subject: r.subject,
@@ -159,4 +162,38 @@ function groupRow(g: AlertGroup, auditAck: Date | undefined): ReportGroupRow {
     resolvedAt,
     alerts: g.alerts.length + (g.prunedResolved ?? 0),
   };
+}
+
+/** At most this many incidents in one report (declared in it, or carried over into it). */
+const MAX_INCIDENTS = 5_000;
+
+/**
+ * Incidents declared before the period's end and not resolved before its start (resolved_at is cleared when an
+ * incident reopens; closing keeps it). Their start: the first linked group's first sighting, as the postmortem's.
+ */
+async function incidentRows(db: Db, range: string[]): Promise<ReportIncidentRow[]> {
+  type IncidentRow = Pick<
+    Row,
+    'number' | 'title' | 'severity' | 'status' | 'declared_at' | 'mitigated_at' | 'resolved_at' | 'closed_at'
+  > & { first_alert_at: Time | null };
+  const { rows } = await db.query<IncidentRow>(
+    `SELECT i.number, i.title, i.severity, i.status, i.declared_at, i.mitigated_at, i.resolved_at, i.closed_at,
+       (SELECT min((g.state->>'createdAt')::timestamptz) FROM incident_groups ig
+          JOIN alert_groups g ON g.id = ig.group_id WHERE ig.incident_id = i.id) AS first_alert_at
+     FROM incidents i
+     WHERE i.declared_at < $2 AND (i.resolved_at IS NULL OR i.resolved_at >= $1)
+     ORDER BY i.declared_at, i.number LIMIT ${MAX_INCIDENTS}`,
+    range,
+  );
+  return rows.map((r) => ({
+    number: Number(r.number),
+    title: r.title,
+    severity: r.severity,
+    status: r.status,
+    declaredAt: date(r.declared_at),
+    mitigatedAt: maybe(r.mitigated_at),
+    resolvedAt: maybe(r.resolved_at),
+    closedAt: maybe(r.closed_at),
+    firstAlertAt: maybe(r.first_alert_at),
+  }));
 }

@@ -242,8 +242,13 @@ describeWithPg('reports queued for export', () => {
     expect(csv).toContain('time_to,acknowledge,median_seconds,240\n');
     expect(csv).toContain('time_to,resolve,p90_seconds,3600\n');
     expect(csv).toContain('rollbacks,failed,count,2\n');
+    expect(md).toContain(
+      '0 incidents declared: 0 still open at the end of the period, 0 resolved, 0 closed.',
+    );
+    expect(md).toMatch(/## Incidents declared\n\nNo incidents\./);
+    expect(csv).toContain('incidents,all,declared,0\n');
     expect(files[0]!.comment).toMatch(
-      /4 alert groups, 7 alerts, median time to acknowledge 4m, 3 escalation steps/,
+      /4 alert groups, 7 alerts, median time to acknowledge 4m, 3 escalation steps; 0 incidents declared \(0 still open\)/,
     );
   });
 

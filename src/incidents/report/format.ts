@@ -1,8 +1,9 @@
 /**
  * A Report as files: a Markdown summary for people, a CSV (one row per figure) for spreadsheets, JSON for
- * scripts. Plain documents, not Slack messages: the CLI prints them and the Slack worker uploads them.
+ * scripts. Text from outside (incident titles, alert names) is escaped for each: Markdown, CSV, JSON. Plain documents, not Slack messages: the CLI prints them and the Slack worker uploads them.
  */
 import type { Durations, Report } from '../../domain/report';
+import type { IncidentFigures, ReportIncident } from '../../domain/report-incidents';
 
 export type ReportFormat = 'md' | 'csv' | 'json';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'csv', 'json'];
@@ -39,19 +40,66 @@ export function formatMs(ms: number | null): string {
   return parts.join(' ');
 }
 
-const cell = (s: string | number) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const table = (head: string[], rows: (string | number)[][]) =>
+/**
+ * Text from outside (incident titles, alert names, services) as one line of plain Markdown text: every
+ * character that could open emphasis, code, a link, HTML or an entity, or end the table cell, is
+ * backslash-escaped (CommonMark lets any ASCII punctuation be), and line breaks become spaces.
+ */
+export const markdownText = (s: string) => s.replace(/[\r\n]+/g, ' ').replace(/[\\`*_[\]<>|~&]/g, '\\$&');
+const cell = (s: string | number) => (typeof s === 'number' ? String(s) : markdownText(s));
+/** The first `textColumns` columns are aligned left (names, titles), the rest right (figures). */
+const table = (head: string[], rows: (string | number)[][], textColumns = 1) =>
   [
     `| ${head.join(' | ')} |`,
-    `|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+    `|${head.map((_, i) => (i < textColumns ? ' --- ' : ' ---: ')).join('|')}|`,
     ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
   ].join('\n');
 
 const durationRow = (name: string, d: Durations) => [name, d.count, formatMs(d.medianMs), formatMs(d.p90Ms)];
 
 /** "## Title", a blank line, the table (or `empty` when it has no rows), a blank line. */
-function section(title: string, head: string[], rows: (string | number)[][], empty = 'None.'): string[] {
-  return [`## ${title}`, '', rows.length === 0 ? empty : table(head, rows), ''];
+function section(
+  title: string,
+  head: string[],
+  rows: (string | number)[][],
+  empty = 'None.',
+  textColumns = 1,
+): string[] {
+  return [`## ${title}`, '', rows.length === 0 ? empty : table(head, rows, textColumns), ''];
+}
+
+/** "2h 5m", or "3d 1h (open)" for one still open at the period's end. */
+const incidentDuration = (i: ReportIncident) =>
+  i.standing === 'open' ? `${formatMs(i.durationMs)} (open)` : formatMs(i.durationMs);
+
+function incidentsMarkdown(f: IncidentFigures): string[] {
+  const t = f.totals;
+  const carried =
+    f.carriedOver.count === 0
+      ? ''
+      : ` ${f.carriedOver.count} declared earlier were still open at the start (${f.carriedOver.resolved} resolved since).`;
+  return [
+    `${t.declared} incidents declared: ${t.open} still open at the end of the period, ${t.resolved} resolved, ${t.closed} closed.${carried}`,
+    '',
+    ...section(
+      'Incidents by severity',
+      ['Severity', 'Declared', 'Open', 'Resolved', 'Closed'],
+      f.bySeverity.map((s) => [s.severity, s.declared, s.open, s.resolved, s.closed]),
+    ),
+    ...section(
+      'Incident response times',
+      ['', 'Incidents', 'Median', 'p90'],
+      [durationRow('Time to mitigate', f.timeToMitigate), durationRow('Time to resolve', f.timeToResolve)],
+    ),
+    ...section(
+      'Incidents declared',
+      ['#', 'Title', 'Severity', 'Status', 'Duration'],
+      f.list.map((i) => [i.number, i.title, i.severity, i.status, incidentDuration(i)]),
+      'No incidents.',
+      4,
+    ),
+    ...(f.notListed > 0 ? [`…and ${f.notListed} more.`, ''] : []),
+  ];
 }
 
 export function reportMarkdown(r: Report): string {
@@ -60,6 +108,7 @@ export function reportMarkdown(r: Report): string {
     '',
     `${r.totals.groups} alert groups, ${r.totals.alerts} alerts; ${r.escalations.steps} escalation steps on ${r.escalations.groups} groups, ${r.escalations.reminders} reminders; ${r.silences} silences.`,
     '',
+    ...incidentsMarkdown(r.incidents),
     ...section(
       'By priority',
       ['Priority', 'Groups', 'Alerts'],
@@ -89,9 +138,14 @@ export function reportMarkdown(r: Report): string {
   ].join('\n');
 }
 
+/**
+ * RFC 4180 quoting; text that a spreadsheet would read as a formula (= + - @, a tab or carriage return first)
+ * is prefixed with an apostrophe, as OWASP advises for CSV injection. Numbers are written as they are.
+ */
 const csvField = (v: string | number) => {
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (typeof v === 'number') return String(v);
+  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
 /** section,key,metric,value: one figure a row, so the file filters and pivots without parsing. */
@@ -111,14 +165,13 @@ export function reportCsv(r: Report): string {
     add('service', s.service, 'groups', s.groups);
     add('service', s.service, 'alerts', s.alerts);
   }
-  for (const [key, d] of [
-    ['acknowledge', r.timeToAcknowledge],
-    ['resolve', r.timeToResolve],
-  ] as const) {
-    add('time_to', key, 'groups', d.count);
-    add('time_to', key, 'median_seconds', d.medianMs === null ? null : d.medianMs / 1000);
-    add('time_to', key, 'p90_seconds', d.p90Ms === null ? null : d.p90Ms / 1000);
-  }
+  const times = (section: string, key: string, unit: string, d: Durations) => {
+    add(section, key, unit, d.count);
+    add(section, key, 'median_seconds', d.medianMs === null ? null : d.medianMs / 1000);
+    add(section, key, 'p90_seconds', d.p90Ms === null ? null : d.p90Ms / 1000);
+  };
+  times('time_to', 'acknowledge', 'groups', r.timeToAcknowledge);
+  times('time_to', 'resolve', 'groups', r.timeToResolve);
   add('escalations', 'all', 'steps', r.escalations.steps);
   add('escalations', 'all', 'groups', r.escalations.groups);
   add('escalations', 'all', 'reminders', r.escalations.reminders);
@@ -127,6 +180,23 @@ export function reportCsv(r: Report): string {
   for (const n of r.noisiest) {
     add('noisiest', n.alertname, 'notifications', n.notifications);
     add('noisiest', n.alertname, 'groups', n.groups);
+  }
+  const f = r.incidents;
+  for (const [metric, v] of Object.entries(f.totals)) add('incidents', 'all', metric, v);
+  add('incidents', 'carried_over', 'count', f.carriedOver.count);
+  add('incidents', 'carried_over', 'resolved', f.carriedOver.resolved);
+  add('incidents', 'all', 'not_listed', f.notListed);
+  for (const { severity, ...counts } of f.bySeverity)
+    for (const [metric, v] of Object.entries(counts)) add('severity', severity, metric, v);
+  times('incident_time_to', 'mitigate', 'incidents', f.timeToMitigate);
+  times('incident_time_to', 'resolve', 'incidents', f.timeToResolve);
+  for (const i of f.list) {
+    const key = String(i.number);
+    add('incident', key, 'title', i.title);
+    add('incident', key, 'severity', i.severity);
+    add('incident', key, 'status', i.status);
+    add('incident', key, 'standing', i.standing);
+    add('incident', key, 'duration_seconds', i.durationMs / 1000);
   }
   return `${rows.map((row) => row.map(csvField).join(',')).join('\n')}\n`;
 }

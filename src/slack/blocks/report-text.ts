@@ -8,7 +8,9 @@ export function reportComment(r: Report): string {
   return (
     `Your mogo report for ${slackDate(r.since.toISOString())} – ${slackDate(r.until.toISOString())}: ` +
     `${r.totals.groups} alert groups, ${r.totals.alerts} alerts, median time to acknowledge ` +
-    `${formatMs(r.timeToAcknowledge.medianMs)}, ${r.escalations.steps} escalation steps.`
+    `${formatMs(r.timeToAcknowledge.medianMs)}, ${r.escalations.steps} escalation steps; ` +
+    `${r.incidents.totals.declared} incidents declared (${r.incidents.totals.open} still open), median time ` +
+    `to resolve ${formatMs(r.incidents.timeToResolve.medianMs)}.`
   );
 }
 
