@@ -41,7 +41,7 @@ export function createMetrics(opts: MetricsOptions = {}) {
   });
   const slackMessages = new Counter({
     name: 'mogo_slack_messages_total',
-    help: 'Slack alert messages posted or updated',
+    help: 'Slack alert messages and storm roll-ups posted or updated, and groups rolled up, by kind',
     labelNames: ['kind'] as const,
     registers: [registry],
   });
@@ -66,7 +66,7 @@ export function createMetrics(opts: MetricsOptions = {}) {
   });
   const interactions = new Counter({
     name: 'mogo_slack_interactions_total',
-    help: 'Button clicks handled, by action',
+    help: 'Button clicks, dialog submissions and /incident commands handled, by action or callback id',
     labelNames: ['action'] as const,
     registers: [registry],
   });

@@ -2,10 +2,10 @@ import { parseSeverity } from '../../domain/incident';
 import { openDeclareModal } from '../incident-surface';
 import { type Subcommand, say } from './registry';
 
-/** `/incident declare [title]`: the declare modal, the title filled in. */
+/** `/incident declare [SEVn] [title]`: the declare modal, the severity and title filled in. */
 export const declareCommand: Subcommand = {
   name: 'declare',
-  usage: '[title]',
+  usage: '[SEVn] [title]',
   summary: 'declare an incident (a modal: title, severity, lead, alerts to attach)',
   async handle(ctx) {
     const { incidents, chat } = ctx.deps;
