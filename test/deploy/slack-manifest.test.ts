@@ -1,22 +1,14 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SUBCOMMANDS } from '../../src/slack/commands/subcommands';
-
-const ROOT = join(__dirname, '../..');
+import { ROOT, srcMatches } from '../helpers/src-files';
 
 /** The Slack Web API methods the code calls through the WebClient (client.<family>.<method>(…)). */
-function methodsCalled(dir: string, found = new Set<string>()): Set<string> {
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) methodsCalled(path, found);
-    else if (entry.endsWith('.ts') && !entry.endsWith('.test.ts')) {
-      for (const m of readFileSync(path, 'utf8').matchAll(/\bclient\.([a-z]+(?:\.[a-zA-Z]+)+)\(/g))
-        found.add(m[1]!);
-    }
-  }
-  return found;
-}
+const methodsCalled = () => new Set(srcMatches(/\bclient\.([a-z]+(?:\.[a-zA-Z]+)+)\(/g));
+
+/** The Events API events the code listens to (app.event('<type>', …)). */
+const eventsHandled = () => new Set(srcMatches(/\bapp\.event\('([a-z_]+)'/g));
 
 /** The bot scope each method needs (https://api.slack.com/methods). */
 const SCOPE_OF: Record<string, string[]> = {
@@ -50,7 +42,7 @@ describe('manifest.yml', () => {
   const scopes: string[] = manifest.oauth_config.scopes.bot;
 
   it('asks for exactly the scopes the code needs', () => {
-    const called = [...methodsCalled(join(ROOT, 'src'))].sort();
+    const called = [...methodsCalled()].sort();
     expect(called.filter((m) => !(m in SCOPE_OF))).toEqual([]); // a new method: add its scope here and there
     const needed = new Set(called.flatMap((m) => SCOPE_OF[m]!));
     needed.add('commands'); // /incident
@@ -59,6 +51,11 @@ describe('manifest.yml', () => {
     expect([...events].sort()).toEqual(Object.keys(EVENT_SCOPES).sort());
     for (const e of events) for (const scope of EVENT_SCOPES[e]!) needed.add(scope);
     expect([...scopes].sort()).toEqual([...needed].sort());
+  });
+
+  it('subscribes to exactly the events the code handles', () => {
+    const events: string[] = manifest.settings.event_subscriptions?.bot_events ?? [];
+    expect([...events].sort()).toEqual([...eventsHandled()].sort());
   });
 
   it('describes /incident with exactly the subcommands that exist, in help order', () => {
