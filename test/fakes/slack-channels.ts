@@ -7,6 +7,10 @@ export interface FakeChannel {
   id: string;
   name: string;
   private: boolean;
+  /** Who made it: mogo's bot user (UBOT) for conversations.create, a person for addChannel. */
+  creator: string;
+  /** Unix seconds, as conversations.list shows it. */
+  created: number;
   topic: string;
   members: Set<string>;
   archived: boolean;
@@ -43,6 +47,8 @@ export class FakeChannels {
     private readonly nameTaken: (name: string) => boolean,
     private readonly messages: Map<string, FakeMessage>,
     private readonly origin: () => string,
+    /** Most channels one conversations.list page holds, below the `limit` asked (Slack may answer fewer). */
+    private readonly listPageMax = 1000,
   ) {}
 
   static readonly METHODS = [
@@ -52,6 +58,7 @@ export class FakeChannels {
     'conversations.invite',
     'conversations.archive',
     'conversations.history',
+    'conversations.list',
     'pins.add',
     'bookmarks.add',
     'files.getUploadURLExternal',
@@ -62,6 +69,34 @@ export class FakeChannels {
     this.byId.clear();
     this.uploads.clear();
     this.direct.length = 0;
+  }
+
+  /** A channel someone made in Slack itself (not through the API the fake answers), e.g. a person's. */
+  add(name: string, creator: string, opts: { private?: boolean; archived?: boolean } = {}): FakeChannel {
+    if (!NAME.test(name) || this.nameTaken(name) || this.byName(name))
+      throw new Error(`fake slack: channel name ${name} invalid or taken`);
+    const channel = this.make(name, creator, opts.private === true);
+    channel.archived = opts.archived === true;
+    return channel;
+  }
+
+  private make(name: string, creator: string, priv: boolean): FakeChannel {
+    const id = this.idOf(name);
+    const channel: FakeChannel = {
+      id,
+      name,
+      private: priv,
+      creator,
+      created: Math.floor(Date.now() / 1000),
+      topic: '',
+      members: new Set([creator]),
+      archived: false,
+      pins: new Set(),
+      bookmarks: [],
+      files: [],
+    };
+    this.byId.set(id, channel);
+    return channel;
   }
 
   byName(name: string): FakeChannel | undefined {
@@ -83,20 +118,8 @@ export class FakeChannels {
         if (!NAME.test(name))
           return fail(name.length > 80 ? 'invalid_name_maxlength' : 'invalid_name_specials');
         if (this.nameTaken(name) || this.byName(name)) return fail('name_taken');
-        const id = this.idOf(name);
-        const channel: FakeChannel = {
-          id,
-          name,
-          private: body.is_private === true || body.is_private === 'true',
-          topic: '',
-          members: new Set([BOT_USER]),
-          archived: false,
-          pins: new Set(),
-          bookmarks: [],
-          files: [],
-        };
-        this.byId.set(id, channel);
-        return { ok: true, channel: { id, name, is_channel: true, is_private: channel.private, created: 1 } };
+        const c = this.make(name, BOT_USER, body.is_private === true || body.is_private === 'true');
+        return { ok: true, channel: { ...listed(c), is_member: true } };
       }
       case 'conversations.rename': {
         const c = this.open(body.channel);
@@ -150,6 +173,8 @@ export class FakeChannels {
           has_more: false,
         };
       }
+      case 'conversations.list':
+        return this.list(body);
       case 'pins.add': {
         const c = this.open(body.channel);
         if (typeof c === 'string') return fail(c);
@@ -213,6 +238,37 @@ export class FakeChannels {
     return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
   }
 
+  /**
+   * conversations.list as Slack pages it: `limit` (default 100, at most 1000) per page, fewer past listPageMax,
+   * an opaque `response_metadata.next_cursor` ('' on the last page), `types` (default public_channel; private
+   * channels only where the bot is a member), `exclude_archived`. Channels in creation order.
+   */
+  private list(body: Body): SlackResult {
+    const limit = body.limit === undefined ? 100 : Number(body.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return fail('invalid_limit');
+    const types = (str(body.types) ?? 'public_channel').split(',');
+    if (types.some((t) => !['public_channel', 'private_channel', 'mpim', 'im'].includes(t)))
+      return fail('invalid_types');
+    const cursor = str(body.cursor);
+    const offset = cursor === undefined ? 0 : Number(/^offset:(\d+)$/.exec(b64(cursor))?.[1] ?? Number.NaN);
+    if (Number.isNaN(offset)) return fail('invalid_cursor');
+    const archived = body.exclude_archived === true || body.exclude_archived === 'true';
+    const all = [...this.byId.values()].filter(
+      (c) =>
+        (c.private
+          ? types.includes('private_channel') && c.members.has(BOT_USER)
+          : types.includes('public_channel')) && !(archived && c.archived),
+    );
+    const end = offset + Math.min(limit, this.listPageMax);
+    return {
+      ok: true,
+      channels: all.slice(offset, end).map((c) => ({ ...listed(c), is_member: c.members.has(BOT_USER) })),
+      response_metadata: {
+        next_cursor: end < all.length ? Buffer.from(`offset:${end}`).toString('base64') : '',
+      },
+    };
+  }
+
   /** The channel, or Slack's error string when it cannot be changed. */
   private open(channel: unknown): FakeChannel | string {
     const c = this.byId.get(str(channel) ?? '');
@@ -225,6 +281,24 @@ export class FakeChannels {
 function parseFiles(v: unknown): { id: string; title?: string }[] {
   const parsed = typeof v === 'string' ? (JSON.parse(v) as unknown) : v;
   return Array.isArray(parsed) ? (parsed as { id: string; title?: string }[]) : [];
+}
+
+/** A channel object as Slack's conversations.* methods show it. */
+function listed(c: FakeChannel): SlackResult {
+  return {
+    id: c.id,
+    name: c.name,
+    is_channel: true,
+    is_group: false,
+    is_private: c.private,
+    is_archived: c.archived,
+    created: c.created,
+    creator: c.creator,
+  };
+}
+
+function b64(v: string): string {
+  return Buffer.from(v, 'base64').toString('utf8');
 }
 
 function fail(error: string): SlackResult {

@@ -8,8 +8,8 @@
  * Defaults (https://api.slack.com/apis/rate-limits, https://api.slack.com/messaging/webhooks):
  * - chat.postMessage (thread replies too): 1 per second per channel, burst 3; plus 300 per minute per workspace,
  *   burst 30 (Slack: "several hundred messages per minute" per workspace).
- * - Tier 2 (usergroups.users.list, conversations.create/rename/setTopic/archive, pins.add, bookmarks.add): 20 per
- *   minute, burst 3.
+ * - Tier 2 (usergroups.users.list, conversations.create/rename/setTopic/archive/list, pins.add, bookmarks.add):
+ *   20 per minute, burst 3.
  * - Tier 3 (chat.update, chat.delete, conversations.info/history/replies, reactions.add): 50 per minute,
  *   burst 10 (ready for methods the fake may learn; it answers unknown_method to the others today).
  * - Tier 4 (chat.postEphemeral, users.info, views.open, views.update): 100 per minute, burst 20.
@@ -54,6 +54,7 @@ export const SLACK_DEFAULT_LIMITS: Readonly<Record<string, readonly LimitSpec[]>
   'conversations.rename': TIER2,
   'conversations.setTopic': TIER2,
   'conversations.archive': TIER2,
+  'conversations.list': TIER2,
   'pins.add': TIER2,
   'bookmarks.add': TIER2,
   'conversations.invite': TIER3,

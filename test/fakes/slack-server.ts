@@ -29,8 +29,11 @@ export interface SlackCall {
   rateLimited: boolean;
 }
 
-/** An injected failure: a Slack error (ratelimited answers HTTP 429 with Retry-After) or a bare HTTP status. */
-export type SlackFailure = { error: string; retryAfter?: number } | { status: number };
+/**
+ * An injected failure: a Slack error (ratelimited answers HTTP 429 with Retry-After) or a bare HTTP status;
+ * with `handled`, Slack did the work and only the answer was lost (a gateway timeout after the channel was made).
+ */
+export type SlackFailure = { error: string; retryAfter?: number } | { status: number; handled?: boolean };
 
 export interface FakeSlack {
   /** Base for SLACK_API_URL / WebClient's slackApiUrl, e.g. "http://127.0.0.1:34567/api/". */
@@ -60,8 +63,10 @@ export interface FakeSlack {
   delay(method: string, ms: number): void;
   /** What apps.connections.open answers from now on: a fake Socket Mode server's wsUrl. */
   setSocketModeUrl(url: string | undefined): void;
-  /** A channel made by conversations.create, by id or name. */
+  /** A channel made by conversations.create or addChannel, by id or name. */
   channel(idOrName: string): FakeChannel | undefined;
+  /** A channel made in Slack by someone else (a person: `creator` a user id), listed by conversations.list. */
+  addChannel(name: string, creator: string, opts?: { private?: boolean; archived?: boolean }): FakeChannel;
   /** Files shared into people's direct messages with mogo (files.completeUploadExternal with a user id). */
   readonly directFiles: readonly DirectFile[];
   /** A person's message in a channel (or a thread), as if typed in Slack; returns its ts. */
@@ -156,7 +161,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
 
     const failure = failures.get(method)?.shift();
     if (failure !== undefined) {
-      if ('status' in failure) return record(method, failure.status, null);
+      if ('status' in failure) {
+        if (failure.handled) state.handle(method, body);
+        return record(method, failure.status, null);
+      }
       if (failure.error === 'ratelimited') {
         return record(method, 429, { ok: false, error: 'ratelimited', retry_after: failure.retryAfter ?? 1 });
       }
@@ -230,6 +238,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     },
     channel: (idOrName) =>
       state.channels.byId.get(idOrName) ?? state.channels.byName(idOrName.replace(/^#/, '')),
+    addChannel: (name, creator, opts) => state.channels.add(name, creator, opts),
     addUserMessage: (channel, user, text, threadTs) => state.addUserMessage(channel, user, text, threadTs),
     reset() {
       calls.length = 0;

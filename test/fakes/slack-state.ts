@@ -19,6 +19,8 @@ export interface FakeSlackOptions {
    * off, per-method entries replace that method's defaults. Tests testing something else than load use this.
    */
   limits?: SlackLimitsOption;
+  /** Most channels a conversations.list page holds whatever `limit` asks (Slack may answer fewer); default 1000. */
+  listPageMax?: number;
   /** Where an incoming-webhook post without a `channel` field lands; default "#incoming-webhook". */
   webhookChannel?: string;
 }
@@ -80,6 +82,7 @@ export class SlackState {
       (name) => opts.channels?.[name] !== undefined,
       this.messages,
       () => this.origin,
+      opts.listPageMax,
     );
   }
 
