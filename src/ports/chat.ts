@@ -27,6 +27,21 @@ export interface ChatMessageRecord {
   text: string;
 }
 
+/** A channel as Slack lists it: enough to tell whether it is the one mogo asked Slack to make. */
+export interface ListedChannel {
+  id: string;
+  name: string;
+  createdAt: Date;
+  /** Created by mogo's own bot user (not a person, not another app). */
+  byMogo: boolean;
+}
+
+/** One page of a search by name: the channel once found (names are unique), else where to go on (null: the end). */
+export interface ChannelSearchPage {
+  channel: ListedChannel | null;
+  next: string | null;
+}
+
 /**
  * What incident channels need (Slack Tier 2 for conversations.*, paced in the shared budget). Idempotent where
  * Slack allows it: inviting someone already there, pinning a pinned message or archiving an archived channel
@@ -34,6 +49,12 @@ export interface ChatMessageRecord {
  */
 export interface ChannelChat {
   createChannel(name: string, opts: { private: boolean }): Promise<{ id: string; name: string }>;
+  /**
+   * Looks for the channel named `name` one page at a time (Slack has no lookup by name short of listing every
+   * channel: conversations.list, Tier 2; public channels and the private ones mogo is in, archived ones left
+   * out), from `from` (null: the start). Only a retried channel step calls it, and it bounds the walk.
+   */
+  findChannel(name: string, from: string | null): Promise<ChannelSearchPage>;
   renameChannel(channel: string, name: string): Promise<{ name: string }>;
   setTopic(channel: string, topic: string): Promise<void>;
   invite(channel: string, users: string[]): Promise<void>;

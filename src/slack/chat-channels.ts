@@ -22,11 +22,27 @@ async function tolerating(p: Promise<unknown>): Promise<void> {
   }
 }
 
+/** Channels per conversations.list page: Slack's most is 999 (it may answer fewer, even mid-list). */
+const LIST_PAGE = 999;
+
 /**
  * The incident channel methods of the Chat port over the Web API. The incident set-up worker passes
  * `{ maxWaitMs: 0 }` and reschedules its step on SLACK_RATE_LIMITED, like the render queue.
  */
 export function createChannelMethods(client: WebClient, call: PacedCall, send?: SendOptions): ChannelChat {
+  let self: Promise<string> | undefined;
+  /** mogo's bot user (auth.test), asked once: the creator of every channel mogo made. */
+  const botUser = (): Promise<string> => {
+    self ??= call('auth.test', undefined, send, () => client.auth.test()).then((r) => {
+      if (!r.user_id) throw new AppError('SLACK_REQUEST_FAILED', 'auth.test: no user_id');
+      return r.user_id;
+    });
+    return self.catch((e: unknown) => {
+      self = undefined;
+      throw e;
+    });
+  };
+
   return {
     async createChannel(name, opts) {
       const r = await call('conversations.create', undefined, send, () =>
@@ -34,6 +50,24 @@ export function createChannelMethods(client: WebClient, call: PacedCall, send?: 
       );
       if (!r.channel?.id) throw new AppError('SLACK_REQUEST_FAILED', 'conversations.create: no channel id');
       return { id: r.channel.id, name: r.channel.name ?? name };
+    },
+    async findChannel(name, from) {
+      const me = await botUser();
+      const page = await call('conversations.list', undefined, send, () =>
+        client.conversations.list({
+          types: 'public_channel,private_channel',
+          exclude_archived: true,
+          limit: LIST_PAGE,
+          ...(from ? { cursor: from } : {}),
+        }),
+      );
+      const c = page.channels?.find((ch) => ch.name === name);
+      if (c?.id)
+        return {
+          channel: { id: c.id, name, createdAt: new Date((c.created ?? 0) * 1000), byMogo: c.creator === me },
+          next: null,
+        };
+      return { channel: null, next: page.response_metadata?.next_cursor || null };
     },
     async renameChannel(channel, name) {
       const r = await call('conversations.rename', undefined, send, () =>

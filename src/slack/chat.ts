@@ -260,6 +260,9 @@ function loggingChannelMethods(log: Logger, nextTs: () => string): ChannelChat {
       log.info({ name, private: opts.private }, 'would create Slack channel');
       return { id: `CLOCAL${nextTs().replace('.', '')}`, name };
     },
+    async findChannel() {
+      return { channel: null, next: null };
+    },
     async renameChannel(channel, name) {
       log.info({ channel, name }, 'would rename Slack channel');
       return { name };

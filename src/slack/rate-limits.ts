@@ -30,6 +30,8 @@ const METHOD_TIERS: Record<string, RateLimit> = {
   'conversations.rename': TIERS.tier2,
   'conversations.setTopic': TIERS.tier2,
   'conversations.archive': TIERS.tier2,
+  // only to find a channel a crash left unrecorded (paged; Slack counts each page)
+  'conversations.list': TIERS.tier2,
   'pins.add': TIERS.tier2,
   'bookmarks.add': TIERS.tier2,
   'conversations.invite': TIERS.tier3,

@@ -24,6 +24,8 @@ const SCOPE_OF: Record<string, string[]> = {
   'conversations.invite': ['channels:manage', 'groups:write'],
   'conversations.archive': ['channels:manage', 'groups:write'],
   'conversations.history': ['channels:history', 'groups:history'],
+  'conversations.list': ['channels:read', 'groups:read'],
+  'auth.test': [],
   'pins.add': ['pins:write'],
   'bookmarks.add': ['bookmarks:write'],
   'files.getUploadURLExternal': ['files:write'],

@@ -12,7 +12,8 @@ const SECRET = 'e2e-signing-secret';
 
 /**
  * Incident set-up survives the process being killed between steps: the steps are recorded in the database, so
- * the next process goes on from the one that was interrupted, and nothing Slack already has is made again.
+ * the next process goes on from the one that was interrupted, and nothing Slack already has is made again,
+ * not even a channel Slack made whose answer mogo never recorded.
  */
 describe('incident set-up after a SIGKILL', () => {
   let slack: FakeSlack;
@@ -27,8 +28,31 @@ describe('incident set-up after a SIGKILL', () => {
     LOG_LEVEL: 'info',
   });
 
+  /** The declare dialog submitted by ULEAD (no alert), as Slack posts it. */
+  async function declare(title: string, severity: string): Promise<void> {
+    const view = {
+      callback_id: 'mogo_incident_declare_modal',
+      private_metadata: JSON.stringify({ channel: 'CGENERAL' }),
+      state: {
+        values: {
+          incident_title: { value: { type: 'plain_text_input', value: title } },
+          incident_severity: { value: { type: 'static_select', selected_option: { value: severity } } },
+          incident_lead: { value: { type: 'users_select', selected_user: 'ULEAD' } },
+        },
+      },
+    };
+    const form = interactionBody(viewSubmissionPayload({ user: 'ULEAD', view }));
+    const res = await fetch(`${bot!.url}/slack/events`, {
+      method: 'POST',
+      headers: signSlackRequest(SECRET, form),
+      body: form,
+    });
+    expect(res.status).toBe(200);
+  }
+
   beforeAll(async () => {
     slack = await startFakeSlack();
+    slack.addChannel('general', 'UALICE');
     dataDir = await mkdtemp(join(tmpdir(), 'mogo-e2e-incident-'));
   });
   afterAll(async () => {
@@ -41,24 +65,7 @@ describe('incident set-up after a SIGKILL', () => {
     // the invitation is answered 429: the step waits for Retry-After, and the process is killed meanwhile
     slack.failNext('conversations.invite', { error: 'ratelimited', retryAfter: 5 });
     bot = await startBot(env(), { readyTimeoutMs: 60_000 });
-    const view = {
-      callback_id: 'mogo_incident_declare_modal',
-      private_metadata: JSON.stringify({ channel: 'CGENERAL' }),
-      state: {
-        values: {
-          incident_title: { value: { type: 'plain_text_input', value: 'Payments down' } },
-          incident_severity: { value: { type: 'static_select', selected_option: { value: 'SEV1' } } },
-          incident_lead: { value: { type: 'users_select', selected_user: 'ULEAD' } },
-        },
-      },
-    };
-    const form = interactionBody(viewSubmissionPayload({ user: 'ULEAD', view }));
-    const res = await fetch(`${bot.url}/slack/events`, {
-      method: 'POST',
-      headers: signSlackRequest(SECRET, form),
-      body: form,
-    });
-    expect(res.status).toBe(200);
+    await declare('Payments down', 'SEV1');
 
     await slack.waitFor((c) => c.method === 'conversations.invite' && c.rateLimited, 60_000);
     await bot.stop('SIGKILL');
@@ -73,5 +80,24 @@ describe('incident set-up after a SIGKILL', () => {
     expect(slack.callsTo('conversations.create')).toHaveLength(1);
     expect(slack.callsTo('chat.postMessage').filter((c) => c.body.channel === channel.id)).toHaveLength(1);
     expect(channel.pins.size).toBe(1);
+  });
+
+  it('Slack made the channel but its answer was lost, then the process died: the next one keeps it', async () => {
+    slack.failNext('conversations.create', { status: 504, handled: true });
+    await declare('Checkout down', 'SEV2');
+    const lost = await slack.waitFor((c) => c.method === 'conversations.create' && c.status === 504, 60_000);
+    await bot!.stop('SIGKILL');
+    // the number is not 2: a database killed mid-way skips the sequence values it had cached, as PostgreSQL does
+    const name = String(lost.body.name);
+    expect(name).toMatch(/^inc-\d+-checkout-down$/);
+    const channel = slack.channel(name)!;
+    expect(channel.creator).toBe('UBOT');
+
+    bot = await startBot(env(), { readyTimeoutMs: 60_000 });
+    await slack.waitFor((c) => c.method === 'pins.add' && c.body.channel === channel.id, 60_000);
+    expect(channel.members.has('ULEAD')).toBe(true);
+    expect(slack.channel(`${name}-2`)).toBeUndefined();
+    expect(slack.callsTo('conversations.list').length).toBeGreaterThan(0);
+    expect(slack.callsTo('chat.postMessage').filter((c) => c.body.channel === channel.id)).toHaveLength(1);
   });
 });

@@ -40,6 +40,10 @@ export function createRecordingChat(): Chat & { calls: ChatCall[] } {
       calls.push({ op: 'channel', method: 'createChannel', args: [name, opts] });
       return { id: `C-${name}`, name };
     },
+    async findChannel(...args) {
+      calls.push({ op: 'channel', method: 'findChannel', args });
+      return { channel: null, next: null };
+    },
     async renameChannel(channel, name) {
       calls.push({ op: 'channel', method: 'renameChannel', args: [channel, name] });
       return { name };

@@ -1,9 +1,10 @@
 import type { AlertGroup } from '../../domain/group';
-import { channelNameFor, channelNameWithSuffix, type Incident } from '../../domain/incident';
+import { channelNameFor, type Incident } from '../../domain/incident';
 import { postmortemOf } from '../../domain/postmortem';
 import { AppError, isAppError } from '../../errors';
 import type { IncidentChange, MessageRef, SetupStep } from '../../ports';
 import { onCallUser } from '../../rules/oncall';
+import { createIncidentChannel, MAX_NAME_ATTEMPTS, nameAt } from './channel-step';
 import { isPendingThread } from './declare';
 import { type IncidentDeps, subjectOf } from './deps';
 import { firstTimes, incidentRecord } from './timeline';
@@ -22,7 +23,6 @@ interface StepContext {
 
 type Runner = (ctx: StepContext) => Promise<StepDone>;
 
-const MAX_NAME_ATTEMPTS = 20;
 const MAX_BOOKMARKS = 3;
 const done: StepDone = { result: {} };
 
@@ -57,38 +57,7 @@ export function inviteesOf(
 
 const RUNNERS: Record<string, Runner> = {
   async channel({ deps, step, incident }) {
-    if (incident.channelId) return done;
-    const base = channelNameFor(deps.settings.channelPattern, incident, incident.declaredAt);
-    // a retry (after a 429 or a crash) goes on from the last name tried rather than bouncing off it again
-    for (let attempt = Number(step.result.attempt ?? 1); attempt <= MAX_NAME_ATTEMPTS; attempt++) {
-      const name = attempt === 1 ? base : channelNameWithSuffix(base, attempt);
-      await deps.incidents.recordStep(step, { attempt });
-      try {
-        const ch = await deps.chat.createChannel(name, {
-          private: deps.settings.privateSeverities.includes(incident.severity),
-        });
-        return {
-          result: { channel: ch.id, name: ch.name },
-          change: {
-            patch: { channelId: ch.id, channelName: ch.name },
-            audit: [
-              {
-                actor: 'mogo',
-                action: 'incident.channel_created',
-                subject: subjectOf(incident),
-                details: { channel: ch.id, name: ch.name },
-              },
-            ],
-          },
-        };
-      } catch (e) {
-        if (!isAppError(e) || e.code !== 'SLACK_NAME_TAKEN') throw e;
-      }
-    }
-    throw new AppError(
-      'SLACK_NAME_TAKEN',
-      `no free channel name for incident ${incident.number} after ${MAX_NAME_ATTEMPTS} tries`,
-    );
+    return incident.channelId ? done : createIncidentChannel(deps, step, incident);
   },
 
   async topic({ deps, incident }) {
@@ -160,7 +129,7 @@ const RUNNERS: Record<string, Runner> = {
     const base = channelNameFor(deps.settings.channelPattern, incident, incident.declaredAt);
     if (incident.channelName === base) return done;
     for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
-      const name = attempt === 1 ? base : channelNameWithSuffix(base, attempt);
+      const name = nameAt(base, attempt);
       try {
         const r = await deps.chat.renameChannel(incident.channelId, name);
         return { result: { name: r.name }, change: { patch: { channelName: r.name } } };
