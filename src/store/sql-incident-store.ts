@@ -126,10 +126,16 @@ export function createSqlIncidentStore(db: Db, clock?: Clock): IncidentStore {
           const existing = await byId(linked[0]!.incident_id, q);
           if (existing) return { kind: 'exists' as const, incident: existing };
         }
+        // numbers without gaps (people say "incident 12"): the next after the highest, under a lock held to commit,
+        // not a sequence, which skips the values it cached when the process dies (32 after a SIGKILL) or a declare
+        // rolls back
+        await q.query(
+          `SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE}, hashtext('incident_number:' || current_schema()))`,
+        );
         await q.query(
           `INSERT INTO incidents (id, number, title, severity, status, mode, private, channel_id, thread_ts,
              declared_by, declared_at, last_update_at)
-           VALUES ($2, nextval('incident_number_seq'), $3, $4, 'investigating', $5, $6, $7, $8, $9, ${NOW}, ${NOW})`,
+           VALUES ($2, (SELECT coalesce(max(number), 0) + 1 FROM incidents), $3, $4, 'investigating', $5, $6, $7, $8, $9, ${NOW}, ${NOW})`,
           [
             now(),
             n.id,

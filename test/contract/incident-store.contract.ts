@@ -42,6 +42,22 @@ export function incidentStoreContract(name: string, openDb: () => Promise<Db>): 
       ),
     );
 
+    test('numbers run without gaps: concurrent declares take 1..n, a declare that rolls back takes none', async () => {
+      const many = Array.from({ length: 5 }, (_, i) => newIncident({ groupIds: [`n${i}`] }));
+      const res = await Promise.all(many.map((n) => store.declare(n, audited(n))));
+      const numbers = res.map((r) => (r.kind === 'declared' ? r.incident.number : 0));
+      expect([...numbers].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+
+      const bad = newIncident();
+      // an audit row the database refuses: the whole declare rolls back
+      await expect(
+        store.declare(bad, [{ actor: null as unknown as string, action: 'incident.declared', subject: 'x' }]),
+      ).rejects.toThrow();
+      const next = newIncident();
+      const after = await store.declare(next, audited(next));
+      expect(after.kind === 'declared' && after.incident.number).toBe(6);
+    });
+
     test('declare numbers incidents, records the lead, the links, a timeline entry, steps and audit rows', async () => {
       const a = newIncident({ groupIds: ['g1', 'g2'] });
       const res = await store.declare(a, audited(a));
