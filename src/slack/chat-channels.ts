@@ -26,8 +26,9 @@ async function tolerating(p: Promise<unknown>): Promise<void> {
 const LIST_PAGE = 999;
 
 /**
- * The incident channel methods of the Chat port over the Web API. The incident set-up worker passes
- * `{ maxWaitMs: 0 }` and reschedules its step on SLACK_RATE_LIMITED, like the render queue.
+ * The incident channel methods of the Chat port over the Web API. A call waits for the shared budget as a click's
+ * does (up to INTERACTIVE_MAX_WAIT_MS); past that it fails with SLACK_RATE_LIMITED and the incident set-up worker
+ * puts its step back for later, like the render queue.
  */
 export function createChannelMethods(client: WebClient, call: PacedCall, send?: SendOptions): ChannelChat {
   let self: Promise<string> | undefined;

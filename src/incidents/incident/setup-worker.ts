@@ -25,8 +25,8 @@ const GIVE_UP_AFTER = 8;
 
 /**
  * Runs incident set-up steps from the store, one at a time per process (the Slack budget is the limit, not the
- * CPU). Slack calls wait for no budget (maxWaitMs 0 is the adapter's job): a 429 or a held-back call puts the
- * step back with its Retry-After; a crash leaves it leased until the lease runs out, then any worker resumes
+ * CPU). A Slack call waits a little for the shared budget (the adapter's job); a 429 or a call held back longer
+ * puts the step back with its Retry-After; a crash leaves it leased until the lease runs out, then any worker resumes
  * it from what was recorded. A step that keeps failing for another reason is given up and audited.
  */
 export function createSetupWorker(
