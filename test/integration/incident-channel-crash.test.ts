@@ -90,15 +90,29 @@ describe('an incident keeps one channel across a crash', () => {
     expect(incident.channelName).toBe('inc-2-dns-2');
     expect(slack.channel('inc-2-dns')!.members.has('UBOB')).toBe(false);
   }, 60_000);
+  it("on a retry, mogo's own channel of another incident is not taken (a pattern without {n})", async () => {
+    const other = await declare(t, 'cache');
+    const otherDone = await resume(t, other.id);
+    const declared = await declare(t, 'cache again');
+    // as a pattern without the number would name it: the same name as the other incident's channel
+    const step = (await t.app.incidents.deps.incidents.takeStep(500))!;
+    await t.app.incidents.deps.incidents.recordStep(step, { attempt: 1, name: otherDone.channelName });
+
+    const incident = await resume(t, declared.id);
+
+    expect(incident.channelId).not.toBe(otherDone.channelId);
+    expect(incident.channelName).toBe(`inc-${declared.number}-cache-again-2`);
+  }, 60_000);
+
   it("a person's channel of the same name gets the -2 suffix without a search", async () => {
-    slack.addChannel('inc-3-db-down', 'UALICE');
+    slack.addChannel('inc-5-db-down', 'UALICE');
     const lists = slack.callsTo('conversations.list').length;
     const declared = await declare(t, 'db down');
 
     const incident = await resume(t, declared.id);
 
-    expect(incident.channelName).toBe('inc-3-db-down-2');
-    expect(slack.channel('inc-3-db-down')!.creator).toBe('UALICE');
+    expect(incident.channelName).toBe('inc-5-db-down-2');
+    expect(slack.channel('inc-5-db-down')!.creator).toBe('UALICE');
     expect(slack.callsTo('conversations.list')).toHaveLength(lists);
   }, 60_000);
 });

@@ -32,7 +32,8 @@ export function nameAt(base: string, attempt: number): string {
  * Creates the incident's channel, `-2`, `-3`… while a name is taken. Every name is recorded before Slack is
  * asked, so a step taken again (the process died, or the answer was lost) knows Slack may already have made
  * it: if that name is now taken, the channel list is searched for it (bounded), and a channel mogo itself made
- * since the declaration is this incident's and is kept. Anyone else's channel, or none found, goes on to the
+ * since the declaration, and no other incident lives in, is this incident's and is kept (a pattern without
+ * `{n}` can give two incidents declared a minute apart the same name). Anyone else's channel, or none found, goes on to the
  * next suffix. A first try that finds the name taken (a person's channel) goes straight to the suffix.
  */
 export async function createIncidentChannel(
@@ -59,7 +60,7 @@ export async function createIncidentChannel(
       }
     }
     const found = await searchChannel(deps, step, search ?? { name, from: null, pages: 0 });
-    if (found && isOurs(found, incident)) {
+    if (found && isOurs(found, incident) && !(await deps.incidents.findByChannel(found.id))) {
       deps.logger
         .child({ module: 'incident-setup' })
         .info(
