@@ -53,6 +53,9 @@ function notification(alertname: string, group: string, n = 1, extra: Record<str
 }
 
 const text = (m: { text?: string; blocks?: unknown }) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`;
+/** The groups a roll-up message lists (its lines name them as `group=<name>`). */
+const rollupMembers = (m: { text?: string; blocks?: unknown }) =>
+  [...text(m).matchAll(/group=(\w+)`/g)].map((x) => x[1]!);
 const has429 = (slack: FakeSlack) => slack.calls.filter((c) => c.status === 429).length;
 
 const pg = testPostgres();
@@ -185,6 +188,52 @@ const services = requirePostgres() && requireRedis();
       10_000,
     );
     expect(text(slack.message(before.channel, before.ts)!)).toContain('group=e08`');
+  }, 60_000);
+
+  test("Declare incident on a roll-up opens one dialog for all its firing groups; another message's click is refused", async () => {
+    const t = await start();
+    const names = Array.from({ length: 12 }, (_, i) => `d${String(i).padStart(2, '0')}`);
+    await Promise.all(names.map((g) => postWebhook(t.url, notification('Storm', g))));
+    const isRollup = (m: { text?: string }) => (m.text ?? '').startsWith('Alert storm in #storm');
+    await eventually(
+      async () => slack.messages.some((m) => isRollup(m) && text(m).includes('group=d08`')),
+      20_000,
+    );
+    const rollup = slack.messages.find(isRollup)!;
+    const button = JSON.stringify(rollup.blocks).match(/"value":"(rollup:[^"]+)"/)?.[1];
+    expect(button).toBeDefined();
+    const click = (user: string, ts: string) => {
+      const form = interactionBody(
+        blockActionPayload({
+          user,
+          channel: rollup.channel,
+          ts,
+          actionId: 'mogo_incident_declare',
+          value: button!,
+        }),
+      );
+      return fetch(`${t.url}/slack/events`, {
+        method: 'POST',
+        headers: signSlackRequest(SIGNING_SECRET, form),
+        body: form,
+      });
+    };
+
+    expect((await click('U0LEAD', rollup.ts)).status).toBe(200);
+    const open = await slack.waitFor((c) => c.method === 'views.open', 5000);
+    const dialog = JSON.stringify(open.body.view);
+    // the roll-up's firing groups are offered, all chosen: one incident for the storm
+    const lines = (await t.alerts.listGroups({ limit: 1000 })).filter((g) =>
+      rollupMembers(rollup).includes(g.groupLabels.group!),
+    );
+    expect(lines.length).toBeGreaterThan(0);
+    for (const g of lines) expect(dialog).toContain(g.id);
+
+    // the same value clicked on another message (not the roll-up it names) opens nothing
+    const opened = slack.callsTo('views.open').length;
+    expect((await click('U0EVE', '1700000000.000001')).status).toBe(200);
+    await slack.waitFor((c) => c.method === 'chat.postEphemeral' && c.body.user === 'U0EVE', 5000);
+    expect(slack.callsTo('views.open')).toHaveLength(opened);
   }, 60_000);
 
   test('a 429 pauses only its own budget and is not counted as a failed attempt', async () => {
