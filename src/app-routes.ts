@@ -8,6 +8,8 @@ export interface RouteDeps {
   slack: Pick<SlackSurface, 'events' | 'mode'>;
   ping: () => Promise<void>;
   degraded?: () => Promise<string[]>;
+  /** The schema guard: a reason makes /readyz 503, so the Service stops sending this replica anything. */
+  gate?: { notReady(): string | undefined };
 }
 
 /** The whole HTTP surface, as data. */
@@ -20,8 +22,10 @@ export function routeTable(deps: RouteDeps, metrics: Metrics, webhook: Route['ha
     {
       method: 'GET',
       path: '/readyz',
-      handle: (_req, res) =>
-        deps.ping().then(
+      handle: (_req, res) => {
+        const reason = deps.gate?.notReady();
+        if (reason) return sendJson(res, 503, { status: 'not_ready', slack: slack.mode, reason });
+        return deps.ping().then(
           async () => {
             const degraded = (await deps.degraded?.()) ?? [];
             if (degraded.length === 0) return sendJson(res, 200, { status: 'ready', slack: slack.mode });
@@ -29,7 +33,8 @@ export function routeTable(deps: RouteDeps, metrics: Metrics, webhook: Route['ha
           },
           (err) =>
             sendJson(res, 503, { status: 'unavailable', error: `database: ${String(err?.message ?? err)}` }),
-        ),
+        );
+      },
     },
     {
       method: 'GET',

@@ -33,6 +33,7 @@ import type {
 import type { RollbackTargetConfig } from './rollback/config-schema';
 import type { Deployer } from './rollback/deployer';
 import type { RuleSet } from './rules';
+import { runWhileReady, type WorkGate } from './schema-guard';
 import { registerAlertButtons } from './slack/actions/alert-buttons';
 import { registerRollbackActions } from './slack/actions/rollback-actions';
 import { registerRollupActions } from './slack/actions/rollup-actions';
@@ -41,6 +42,7 @@ import { INCIDENT_WORDS } from './slack/blocks/incident';
 import { renderRollup } from './slack/blocks/rollup';
 import { type ConsoleOptions, createIncidentConsole, type IncidentConsole } from './slack/console';
 import { registerIncidentSurface } from './slack/incident-surface';
+import { answerWhileNotReady } from './slack/not-ready-answer';
 import { createOncallFeatures, type OncallFeatures, type OncallStores } from './slack/oncall-features';
 import { POSTS_PER_SECOND_PER_CHANNEL } from './slack/rate-limits';
 import type { SlackSurface } from './slack/surface';
@@ -73,6 +75,12 @@ export interface AppDeps {
    * /readyz stays 200 and names them, so replicas keep taking webhooks instead of all leaving the Service at once.
    */
   degraded?: () => Promise<string[]>;
+  /**
+   * Whether this replica may take work (the schema guard, main.ts). While it says not ready, /readyz answers 503,
+   * the webhook 503, Slack requests a polite refusal, and the workers and schedules are stopped; they start
+   * again when it says ready. Absent: always ready.
+   */
+  gate?: WorkGate;
   /** Override rollback timings (tests); approval TTL and timeout come from config.rollback. */
   rollbackOptions?: Partial<RollbackOptions>;
   /** Cron expression of the rollback sweep (default every 15 s); false: only at start-up (tests sweep by hand). */
@@ -106,7 +114,10 @@ export interface MogoApp {
   console: Pick<IncidentConsole, 'poller'>;
   /** Escalation and reports (runNow for tests and the CLI). */
   oncall: OncallFeatures;
-  /** Starts background work (render worker, Socket Mode connection); the caller owns listen(). */
+  /**
+   * Starts background work (render worker, set-up worker, schedules; paused while the gate says not ready) and
+   * the Socket Mode connection; the caller owns listen().
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -163,6 +174,7 @@ export function createApp(deps: AppDeps): MogoApp {
 
   if (slack.bolt) {
     const { chat } = slack;
+    if (deps.gate) answerWhileNotReady(slack.bolt, deps.gate.notReady, logger);
     const access = { rules: deps.rules, directory: slack.directory };
     const actionDeps = { alerts: deps.alerts, clock, chat, logger, metrics, onChanged, access };
     registerAlertButtons(slack.bolt, actionDeps);
@@ -199,17 +211,11 @@ export function createApp(deps: AppDeps): MogoApp {
     logger,
     metrics,
     onChanged,
+    ...(deps.gate ? { notReady: deps.gate.notReady } : {}),
   });
 
-  return {
-    handler: createRouter(routeTable(deps, metrics, webhook), logger),
-    worker,
-    metrics,
-    incidents,
-    rollbacks: { runner, sweep },
-    digest: { runNow: (at = clock.now()) => digest(at) },
-    console: incidentConsole,
-    oncall,
+  // Everything that writes or renders on its own: paused while the gate says not ready.
+  const work = runWhileReady(deps.gate, logger, {
     async start() {
       worker.start();
       incidentConsole.start();
@@ -225,17 +231,35 @@ export function createApp(deps: AppDeps): MogoApp {
           timeZone: config.digest.timeZone,
         });
       oncall.start();
-      await slack.start();
     },
     async stop() {
-      await slack.stop();
       await sweepJob?.stop();
       await digestJob?.stop();
       await incidentConsole.stop();
       await oncall.stop();
-      await runner.stop();
       await worker.stop();
       await incidents.stop();
+    },
+  });
+
+  return {
+    handler: createRouter(routeTable(deps, metrics, webhook), logger),
+    worker,
+    metrics,
+    incidents,
+    rollbacks: { runner, sweep },
+    digest: { runNow: (at = clock.now()) => digest(at) },
+    console: incidentConsole,
+    oncall,
+    async start() {
+      await work.start();
+      await slack.start();
+    },
+    async stop() {
+      await slack.stop();
+      // schedules first, so the sweep never looks at a runner that is stopping
+      await work.stop();
+      await runner.stop();
     },
   };
 }

@@ -60,6 +60,7 @@ export const EnvSchema = z.object({
   ),
   DATA_DIR: z.string().default('./data'),
   MOGO_REQUIRE_DATABASE: boolFlag,
+  SCHEMA_CHECK_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   REDIS_URL: urlWith(['redis:', 'rediss:'], 'Redis connection string'),
   REDIS_KEY_PREFIX: z
     .string()

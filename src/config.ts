@@ -26,6 +26,8 @@ export interface Config {
   /** Runs migrations as the tables' owner, so DATABASE_URL's role can be limited to INSERT/SELECT on audit_log. */
   migrationDatabaseUrl: string | undefined;
   dataDir: string;
+  /** How often the database's schema version is read (the schema guard: an upgrade rolling out). */
+  schemaCheckMs: number;
   redisUrl: string | undefined;
   /** Every Redis key starts with it: several mogo deployments (or test runs) can share one Redis. */
   redisKeyPrefix: string;
@@ -90,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     databaseUrl: e.DATABASE_URL,
     migrationDatabaseUrl: e.MIGRATION_DATABASE_URL,
     dataDir: e.DATA_DIR,
+    schemaCheckMs: e.SCHEMA_CHECK_SECONDS * 1000,
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     webhook: {

@@ -12,6 +12,7 @@ export const ErrorCodes = {
   UNAUTHORIZED: { status: 401, retryable: false },
   STORE_UNAVAILABLE: { status: 503, retryable: true },
   LOCK_UNAVAILABLE: { status: 503, retryable: true },
+  NOT_READY: { status: 503, retryable: true },
   SLACK_RATE_LIMITED: { status: 503, retryable: true },
   SLACK_UNAVAILABLE: { status: 503, retryable: true },
   SLACK_CHANNEL_NOT_FOUND: { status: 500, retryable: false },

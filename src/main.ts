@@ -11,6 +11,7 @@ import type { RollbackTargetConfig } from './rollback/config-schema';
 import type { Deployer } from './rollback/deployer';
 import { formatProblem, loadRules, type RuleProblem } from './rules';
 import { createRulesReloader } from './rules/reload';
+import { createSchemaGuard } from './schema-guard';
 import { createAlertRenderer } from './slack/alert-renderer';
 import { createSlackSurface } from './slack/surface';
 import { openStorage } from './store';
@@ -59,6 +60,15 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
       pingRedis: storage.pingRedis,
     },
   });
+  // a newer replica may have migrated the database already (a rolling upgrade): then this one starts not ready
+  const schema = createSchemaGuard({
+    shipped: storage.schema.shipped,
+    read: storage.schema.applied,
+    everyMs: config.schemaCheckMs,
+    logger,
+    observed: metrics.schemaHooks.observed,
+  });
+  await schema.check();
   const rules = createRulesReloader({
     dir: config.rulesDir,
     initial: initialRules,
@@ -105,6 +115,7 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
     metrics,
     clock: { now: () => new Date() },
     ping: storage.pingDatabase,
+    gate: schema,
     degraded: async () => {
       const redis = await storage.pingRedis?.().then(
         () => undefined,
@@ -123,6 +134,7 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, host: config.host ?? '(all interfaces)' }, `mogo listening on port ${port}`);
   await app.start();
+  schema.start();
   rules.start();
   const auditHead = publishAuditHead(storage.db, logger, metrics.registry);
   void auditHead.publish();
@@ -134,6 +146,7 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
     stopping ??= (async () => {
       logger.info('shutting down: no new requests, draining work');
       process.off('SIGHUP', reloadOnHup);
+      schema.stop();
       auditHead.stop();
       await rules.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));

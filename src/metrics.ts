@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { registerStateGauges, type StateSources } from './metrics-state';
 
 export type { StateSources };
@@ -107,8 +107,27 @@ export function createMetrics(opts: MetricsOptions = {}) {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const schemaVersion = new Gauge({
+    name: 'mogo_schema_version',
+    help: 'Database schema version: the last migration this mogo ships (of="code") and the one the database has applied (of="database")',
+    labelNames: ['of'] as const,
+    registers: [registry],
+  });
+  const schemaAhead = new Gauge({
+    name: 'mogo_schema_ahead',
+    help: '1 while the database schema is newer than this mogo (an upgrade is rolling out): the replica takes no work, else 0',
+    registers: [registry],
+  });
   return {
     registry,
+    /** Adapter for the schema guard: the versions it read. */
+    schemaHooks: {
+      observed: (code: number, database: number) => {
+        schemaVersion.set({ of: 'code' }, code);
+        schemaVersion.set({ of: 'database' }, database);
+        schemaAhead.set(database > code ? 1 : 0);
+      },
+    },
     webhookRequests,
     webhookDuration,
     slackMessages,

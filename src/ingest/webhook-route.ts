@@ -23,6 +23,11 @@ export interface WebhookRouteDeps {
   rejectionAuditWindowMs?: number;
   /** Called after a notification changed a group, so the render worker starts at once. */
   onChanged?: () => void;
+  /**
+   * Why this replica must not record anything now (the schema guard: a newer mogo migrated the database); the
+   * webhook answers 503 then, and Alertmanager retries, reaching a replica that is ready.
+   */
+  notReady?: () => string | undefined;
 }
 
 /**
@@ -71,6 +76,18 @@ export function createWebhookRoute(deps: WebhookRouteDeps) {
           ? 'no ALERTMANAGER_TOKEN is set, so only this machine may post alerts'
           : 'missing or invalid credentials: send Authorization: Bearer <ALERTMANAGER_TOKEN> (or Basic auth with it as the password)';
       reject(req, res, 401, 'UNAUTHORIZED', message, { why: auth.reason, remote });
+      return;
+    }
+    const notReady = deps.notReady?.();
+    if (notReady) {
+      // not audited: the audit log is a write this replica must not make, and nothing is lost
+      req.resume();
+      deps.metrics.webhookRequests.inc({ status: '503', outcome: 'not_ready' });
+      log.debug({ reason: notReady }, 'webhook refused: not ready');
+      sendError(res, 503, 'NOT_READY', `this replica is not ready: ${notReady}; retry later`, {
+        retryable: true,
+      });
+      endTimer();
       return;
     }
     let body: Buffer;

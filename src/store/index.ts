@@ -21,7 +21,7 @@ import type { Db } from './db';
 import { createMemoryRateBudget } from './memory/memory-rate-budget';
 import { createMemoryReadCache } from './memory/memory-read-cache';
 import { createMemorySeenRequests } from './memory/memory-seen-requests';
-import { migrate } from './migrations';
+import { migrate, readSchemaVersion, SHIPPED_SCHEMA_VERSION } from './migrations';
 import { warnWithoutAutovacuum } from './postgres/autovacuum-check';
 import { createRedisRateBudget } from './redis/redis-rate-budget';
 import { createRedisReadCache } from './redis/redis-read-cache';
@@ -75,6 +75,12 @@ export interface Storage {
   pingDatabase(): Promise<void>;
   /** Resolves when Redis answers PING; absent without REDIS_URL (/readyz "degraded", mogo_redis_up). */
   pingRedis?: () => Promise<void>;
+  /**
+   * The schema version this code ships (its last migration) and a read of the one the database has applied.
+   * They differ when a newer mogo migrated the database (a rolling upgrade): the composition root decides
+   * what this process may still do then.
+   */
+  schema: { shipped: number; applied(): Promise<number> };
   /** Escalation steps, report jobs and the rows reports are built from. */
   oncall: { escalations: EscalationStore; reportJobs: ReportJobs; reportSource: ReportSource };
   /** Aggregates read at scrape time for the metrics. */
@@ -190,6 +196,7 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
       silences: createSqlSilenceStore(db),
       leases: createSqlLeases(db),
       kind: { db: opts.databaseUrl ? 'postgres' : 'embedded', state: redis ? 'redis' : 'memory' },
+      schema: { shipped: SHIPPED_SCHEMA_VERSION, applied: () => readSchemaVersion(db) },
       pingDatabase: () => within(PING_TIMEOUT_MS, 'database', db.query('select 1')),
       ...(redis ? { pingRedis: () => within(PING_TIMEOUT_MS, 'Redis', (redis as Redis).ping()) } : {}),
       readings: createSqlStateReadings(db),

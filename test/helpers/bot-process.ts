@@ -19,6 +19,8 @@ export interface StartBotOptions {
   cwd?: string;
   /** How long to wait for GET /readyz to answer 200. */
   readyTimeoutMs?: number;
+  /** 'listening': resolve once /healthz answers, for a bot expected to stay not ready (default 'ready'). */
+  waitUntil?: 'ready' | 'listening';
 }
 
 /** The bot running as its own OS process, exactly as `npm start` runs it. */
@@ -141,7 +143,8 @@ export async function startBot(env: Record<string, string>, opts: StartBotOption
   };
 
   try {
-    await waitForHttpOk(`${url}/readyz`, opts.readyTimeoutMs ?? 60_000, () => exited);
+    const probe = opts.waitUntil === 'listening' ? '/healthz' : '/readyz';
+    await waitForHttpOk(`${url}${probe}`, opts.readyTimeoutMs ?? 60_000, () => exited);
   } catch (err) {
     await stop('SIGKILL');
     throw new Error(`${(err as Error).message} (exit code ${exitCode})\n${tail()}`);

@@ -21,6 +21,20 @@ export const MIGRATIONS: readonly Migration[] = [
   ...INCIDENTS,
 ];
 
+/** The schema this code was written for: the version of the last migration it ships. */
+export const SHIPPED_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
+
+/**
+ * The highest version recorded in schema_migrations: one cheap query, asked at start-up and then every few
+ * seconds, so a replica learns that a newer one migrated the database under it (the schema guard, main.ts).
+ */
+export async function readSchemaVersion(q: Queryable): Promise<number> {
+  const { rows } = await q.query<{ v: number }>(
+    'SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations',
+  );
+  return rows[0]?.v ?? 0;
+}
+
 /** Arbitrary constant namespacing mogo's advisory locks; the second key is the schema, so schemas don't wait. */
 const MIGRATION_LOCK = 0x6d6f676f; // "mogo"
 
@@ -31,10 +45,12 @@ async function lockMigrations(q: Queryable): Promise<void> {
 /**
  * Applies every migration not yet recorded in schema_migrations, each in its own transaction under a
  * transaction-scoped advisory lock, so replicas starting together apply each one exactly once.
- * Returns the versions applied by this call.
+ * Returns the versions applied by this call. A database already past the last of `migrations` (a newer mogo
+ * migrated it) is left alone: an older process never runs its migrations on a schema it does not know.
  */
 export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
-  await db.tx(async (q) => {
+  const last = Math.max(0, ...migrations.map((m) => m.version));
+  const ahead = await db.tx(async (q) => {
     await lockMigrations(q);
     const { rows } = await q.query<{ t: string | null }>(
       `SELECT to_regclass('schema_migrations')::text AS t`,
@@ -46,7 +62,9 @@ export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATI
         applied_at timestamptz NOT NULL DEFAULT now()
       )`);
     }
+    return (await readSchemaVersion(q)) > last;
   });
+  if (ahead) return [];
 
   const applied: number[] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
