@@ -53,6 +53,17 @@ export interface AlertStore {
    * what all of them come to. For rendering; never hand it back to mutateGroup as a next state.
    */
   getGroupToShow(groupId: string, maxAlerts: number): Promise<AlertGroup | null>;
+  /**
+   * The labels of the group's firing alerts, a page of at most `limit` (1 to 1,000) at a time in the group's own
+   * order: `after` is the `next` of the page before (null: from the start), `next` null once none are left. For
+   * searching a group's alerts by label (`/incident list`) at a bounded cost per call, whatever the group's size:
+   * only labels are read. Pages are not one snapshot: an alert changed between two may be seen twice or missed.
+   */
+  firingAlertLabels(
+    groupId: string,
+    after: number | null,
+    limit: number,
+  ): Promise<{ labels: Record<string, string>[]; next: number | null }>;
   /** Groups as getGroupToShow returns them with no alerts listed (`allAlerts` has the counts). */
   listGroups(query?: { status?: AlertStatus; limit?: number }): Promise<AlertGroup[]>;
   /** The group's own Slack message, if it has one (a group shown only in a roll-up has none). */

@@ -156,6 +156,17 @@ export function createSqlAlertStore(db: Db, clock?: Clock): AlertStore {
       return rows[0] ? toShown(rows[0], rows[0].shown) : null;
     },
 
+    async firingAlertLabels(groupId, after, limit) {
+      const n = Math.min(Math.max(Math.trunc(limit), 1), 1000);
+      // the display-order index (group_id, firing DESC, pos) serves this: one range from `after`
+      const { rows } = await db.query<{ pos: number; labels: Record<string, string> }>(
+        `SELECT pos, alert->'labels' AS labels FROM group_alerts
+         WHERE group_id = $1 AND firing AND pos > $2 ORDER BY pos LIMIT $3`,
+        [groupId, after ?? -1, n],
+      );
+      return { labels: rows.map((r) => r.labels), next: rows.length === n ? rows[n - 1]!.pos : null };
+    },
+
     async listGroups(query: { status?: AlertStatus; limit?: number } = {}) {
       const limit = clampLimit(query.limit);
       const { rows } = await db.query<GroupRow>(

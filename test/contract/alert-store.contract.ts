@@ -100,6 +100,29 @@ export function alertStoreContract(name: string, openDb: () => Promise<Db>): voi
       await expect(store.mutateGroup(key, () => ({ next: shown, audit: [] }))).rejects.toThrow(/for showing/);
     });
 
+    test('firingAlertLabels: the labels of the firing alerts only, page by page in the group order', async () => {
+      const key = newGroupKey();
+      const alerts = Array.from({ length: 7 }, (_, i) =>
+        sampleAlert(`f${i}`, i % 3 === 1 ? 'resolved' : 'firing'),
+      );
+      await store.mutateGroup(key, () => ({ next: sampleGroup(key, { alerts }), audit: [] }));
+      const id = groupIdOf(key);
+      const fps = (page: { labels: Record<string, string>[] }) => page.labels.map((l) => l.fingerprint);
+
+      const first = await store.firingAlertLabels(id, null, 2);
+      expect(first.labels[0]).toEqual({ alertname: 'HighLatency', fingerprint: 'f0' });
+      expect(fps(first)).toEqual(['f0', 'f2']);
+      const second = await store.firingAlertLabels(id, first.next, 2);
+      expect(fps(second)).toEqual(['f3', 'f5']);
+      const last = await store.firingAlertLabels(id, second.next, 2);
+      expect(last).toEqual({ labels: [expect.objectContaining({ fingerprint: 'f6' })], next: null });
+      expect(fps(await store.firingAlertLabels(id, null, 1_000_000))).toEqual(['f0', 'f2', 'f3', 'f5', 'f6']);
+      expect(await store.firingAlertLabels('0123456789abcdef01234567', null, 10)).toEqual({
+        labels: [],
+        next: null,
+      });
+    });
+
     test('creates a group at version 1 under groupIdOf(groupKey)', async () => {
       const key = newGroupKey();
       const res = await store.mutateGroup(key, () => ({
