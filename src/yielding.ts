@@ -13,6 +13,11 @@ export function runAtOnce<T>(steps: Generator<void, T>): T {
 export async function runYielding<T>(steps: Generator<void, T>): Promise<T> {
   for (let step = steps.next(); ; step = steps.next()) {
     if (step.done) return step.value;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
+}
+
+/** Lets the event loop run whatever waits (I/O, timers) before going on: between slices of work done in turns. */
+export function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }

@@ -1,7 +1,6 @@
 import type { Priority } from '../domain/alert';
 import { type AlertGroup, alertnameOf, countByStatus, firstSummaryOf, shortIdOf } from '../domain/group';
 import type { AlertStore, Clock, ReadCache, SilenceStore } from '../ports';
-import { type Matcher, matchesAll } from '../rules/matcher';
 
 /** One open group as `/incident` shows it: small enough to cache for every replica. */
 export interface GroupSummary {
@@ -15,7 +14,7 @@ export interface GroupSummary {
   rollbackTarget: string | null;
   firing: number;
   resolved: number;
-  /** The labels every alert of the group shares (grouping labels included): what `list` matches on. */
+  /** The labels every alert of the group shares (grouping labels included): what `list` matches on first. */
   labels: Record<string, string>;
   ack: { by: string; at: string } | null;
   /** The latest end of the group's active silences made by mogo; null: not silenced. */
@@ -82,11 +81,6 @@ async function summaryOf(deps: OpenGroupsDeps, g: AlertGroup): Promise<GroupSumm
     generatorURL: shared?.generatorURL ?? null,
     runbookURL: g.commonAnnotations.runbook_url ?? shared?.annotations.runbook_url ?? null,
   };
-}
-
-/** Open groups whose shared labels satisfy every matcher (Alertmanager matcher syntax, parsed by rules/). */
-export function filterGroups(groups: readonly GroupSummary[], matchers: readonly Matcher[]): GroupSummary[] {
-  return groups.filter((g) => matchesAll(matchers, g.labels));
 }
 
 export type FoundGroup =

@@ -1,4 +1,5 @@
 import type { GroupSummary } from '../../incidents/open-groups';
+import type { GroupMatch, GroupSearch } from '../../incidents/search-groups';
 import type { ChatMessage } from '../../ports';
 import {
   code,
@@ -15,23 +16,54 @@ const MAX_LISTED = 20;
 
 /**
  * `/incident status` and `/incident list`: open alert groups, most pressing first, each with its short id, age,
- * firing count, channel, acknowledgement, silence and links. `title` names a filter. Pure.
+ * firing count, channel, acknowledgement, silence and links. `filter` names a filter. Pure.
  */
 export function renderIncidentStatus(open: readonly GroupSummary[], now: Date, filter?: string): ChatMessage {
+  return renderGroups(
+    open.map((group) => ({ group, by: 'labels' })),
+    now,
+    filter,
+  );
+}
+
+/**
+ * `/incident list`: the groups a search found; a group found through its alerts says how many of its firing
+ * alerts match, and a search stopped at its limit says so. Pure.
+ */
+export function renderIncidentList(search: GroupSearch, now: Date, filter: string): ChatMessage {
+  const { cutShort } = search;
+  const note = cutShort
+    ? `:warning: Search cut short after reading ${cutShort.examined.toLocaleString('en-US')} firing alerts: ` +
+      `the alerts of ${cutShort.groupsLeft} group${cutShort.groupsLeft === 1 ? ' were' : 's were'} not all ` +
+      'searched. Narrow the matchers (e.g. add `alertname="…"`) to search them.'
+    : undefined;
+  const message = renderGroups(search.matches, now, filter, note);
+  return cutShort ? { ...message, text: `${message.text.replace(/\.$/, '')} (search cut short)` } : message;
+}
+
+function renderGroups(
+  found: readonly GroupMatch[],
+  now: Date,
+  filter: string | undefined,
+  note?: string,
+): ChatMessage {
   const what = filter === undefined ? '' : ` matching ${filter}`;
-  if (open.length === 0) {
+  const noted = (blocks: Record<string, unknown>[]) =>
+    note === undefined ? blocks : [...blocks.slice(0, 49), { type: 'context', elements: [textObject(note)] }];
+  if (found.length === 0) {
     const text = filter === undefined ? 'No open alerts.' : `No open alert groups${what}.`;
     return {
       text,
-      blocks: [{ type: 'section', text: textObject(`:white_check_mark: ${escapeText(text)}`) }],
+      blocks: noted([{ type: 'section', text: textObject(`:white_check_mark: ${escapeText(text)}`) }]),
     };
   }
-  const sorted = [...open].sort(
-    (a, b) => a.priority.localeCompare(b.priority) || a.createdAt.localeCompare(b.createdAt),
+  const sorted = [...found].sort(
+    (a, b) =>
+      a.group.priority.localeCompare(b.group.priority) || a.group.createdAt.localeCompare(b.group.createdAt),
   );
-  const lines = sorted.slice(0, MAX_LISTED).map((g) => statusLine(g, now));
+  const lines = sorted.slice(0, MAX_LISTED).map((m) => statusLine(m, now));
   if (sorted.length > MAX_LISTED) lines.push(`…and ${sorted.length - MAX_LISTED} more`);
-  const title = `${open.length} open alert group${open.length === 1 ? '' : 's'}${what}`;
+  const title = `${found.length} open alert group${found.length === 1 ? '' : 's'}${what}`;
   const blocks: Record<string, unknown>[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(title, 150) } },
   ];
@@ -46,13 +78,18 @@ export function renderIncidentStatus(open: readonly GroupSummary[], now: Date, f
     chunk.push(truncate(line, 3000));
   }
   flush();
-  return { text: title, blocks: blocks.slice(0, 50) };
+  return { text: title, blocks: noted(blocks.slice(0, 50)) };
 }
 
-function statusLine(g: GroupSummary, now: Date): string {
+function statusLine(m: GroupMatch, now: Date): string {
+  const g = m.group;
+  const firing =
+    m.by === 'alerts'
+      ? `${m.complete ? '' : 'at least '}${m.matching} of ${g.firing} firing match`
+      : `${g.firing} firing`;
   const parts = [
     `${PRIORITY_EMOJI[g.priority]} *${g.priority}* ${code(g.shortId)} *${escapeText(truncate(g.name, 120))}*`,
-    `${g.firing} firing`,
+    firing,
     `for ${age(now.getTime() - Date.parse(g.createdAt))}`,
     escapeText(g.channel),
     g.ack ? `acked by <@${g.ack.by}>` : '*not acknowledged*',
