@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { App, ViewResponseAction } from '@slack/bolt';
 import type { Logger } from '../logger';
 
 export const NOT_READY_TEXT =
@@ -6,17 +6,37 @@ export const NOT_READY_TEXT =
 
 /** What a Bolt global middleware gets, as far as answering goes (the types differ per kind of request). */
 interface AnswerArgs {
-  body: { type?: string; command?: string };
+  body: { type?: string; command?: string; view?: { blocks?: { type?: string; block_id?: string }[] } };
   ack?: (response?: unknown) => Promise<void>;
   respond?: (message: unknown) => Promise<unknown>;
   next: () => Promise<void>;
 }
 
 /**
+ * The answer to a dialog's submission. Slack shows `errors` only under an input block of the submitted view, keyed
+ * by its block_id: there the dialog stays open with what the person typed, and submitting again in a minute works.
+ * A dialog without inputs (the rollback confirmation) is replaced by a notice instead.
+ */
+function submissionAnswer(blocks: { type?: string; block_id?: string }[] = []): ViewResponseAction {
+  const input = blocks.find((b) => b.type === 'input' && b.block_id)?.block_id;
+  if (input) return { response_action: 'errors', errors: { [input]: NOT_READY_TEXT } };
+  return {
+    response_action: 'update',
+    view: {
+      type: 'modal',
+      title: { type: 'plain_text', text: 'mogo' },
+      close: { type: 'plain_text', text: 'Close' },
+      blocks: [{ type: 'section', text: { type: 'plain_text', text: NOT_READY_TEXT } }],
+    },
+  };
+}
+
+/**
  * While `notReady` gives a reason (the schema guard: a newer mogo migrated the database), no listener runs: a
- * command or a click is answered politely, only to the person, and a dialog submission shows the same words;
- * events are dropped. In HTTP mode this covers the seconds before readiness takes the replica out of the
- * Service; in Socket Mode Slack keeps sending this connection its share until the replica is replaced.
+ * command or a click is answered politely, only to the person (a click through its response_url), and a dialog
+ * submission shows the same words (submissionAnswer). Events are acked (Bolt acks them before any middleware) and
+ * dropped, so Slack does not send them again. In HTTP mode this covers the seconds before readiness takes the
+ * replica out of the Service; in Socket Mode Slack keeps sending this connection its share until it is replaced.
  */
 export function answerWhileNotReady(bolt: App, notReady: () => string | undefined, logger: Logger): void {
   const log = logger.child({ module: 'slack' });
@@ -26,16 +46,7 @@ export function answerWhileNotReady(bolt: App, notReady: () => string | undefine
     if (!reason) return args.next();
     log.info({ type: args.body.type ?? 'command', reason }, 'Slack request not handled: not ready');
     if (args.body.command) return args.ack?.({ response_type: 'ephemeral', text: NOT_READY_TEXT });
-    if (args.body.type === 'view_submission')
-      return args.ack?.({
-        response_action: 'update',
-        view: {
-          type: 'modal',
-          title: { type: 'plain_text', text: 'mogo' },
-          close: { type: 'plain_text', text: 'Close' },
-          blocks: [{ type: 'section', text: { type: 'plain_text', text: NOT_READY_TEXT } }],
-        },
-      });
+    if (args.body.type === 'view_submission') return args.ack?.(submissionAnswer(args.body.view?.blocks));
     await args.ack?.();
     if (args.body.type === 'block_actions' && args.respond)
       await args

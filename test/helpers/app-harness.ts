@@ -22,6 +22,7 @@ import type { SeenRequests } from '../../src/ports/seen-requests';
 import type { RollbackTargetConfig } from '../../src/rollback/config-schema';
 import type { Deployer } from '../../src/rollback/deployer';
 import { loadRules } from '../../src/rules';
+import type { WorkGate } from '../../src/schema-guard';
 import { createAlertRenderer } from '../../src/slack/alert-renderer';
 import { createSlackSurface } from '../../src/slack/surface';
 import type { Db } from '../../src/store/db';
@@ -41,6 +42,7 @@ import { createSqlReportJobs, createSqlReportSource } from '../../src/store/sql-
 import { createSqlRollbackStore } from '../../src/store/sql-rollback-store';
 import { createSqlSilenceStore } from '../../src/store/sql-silence-store';
 import { pgliteTemplate } from './pglite-template';
+import { signSlackRequest } from './slack-sign';
 
 export const REPO_RULES = join(__dirname, '../../rules');
 export const WEBHOOK_TOKEN = 'test-webhook-token-0123456789';
@@ -94,6 +96,8 @@ export async function startTestApp(
     readCache?: ReadCache;
     /** Incident set-up worker timings; by default no reminder schedule (tests call remindNow()). */
     incidentOptions?: IncidentServiceOptions;
+    /** Whether the app may take work (the schema guard in main.ts); always ready by default. */
+    gate?: WorkGate;
   } = {},
 ): Promise<TestApp> {
   const slackEnv = opts.slackApiUrl
@@ -168,6 +172,7 @@ export async function startTestApp(
     clock: opts.clock ?? { now: () => new Date() },
     ping: async () => void (await db.query('select 1')),
     ...(opts.degraded ? { degraded: opts.degraded } : {}),
+    ...(opts.gate ? { gate: opts.gate } : {}),
   });
   const server: Server = createServer(app.handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -203,6 +208,15 @@ export function postWebhook(
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** A form (slash command, interaction) posted to the app's /slack/events as Slack signs it. */
+export function postSlack(url: string, form: string, secret = SIGNING_SECRET) {
+  return fetch(`${url}/slack/events`, {
+    method: 'POST',
+    headers: signSlackRequest(secret, form),
+    body: form,
   });
 }
 
