@@ -1,16 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger } from '../../src/logger';
 import { TargetSchema } from '../../src/rollback/config-schema';
-import { createSchemaGuard, type SchemaGuard } from '../../src/schema-guard';
 import { CALLBACK_IDS } from '../../src/slack/blocks/action-ids';
 import { declareModal } from '../../src/slack/blocks/incident-modal';
 import { rollbackPlanView } from '../../src/slack/blocks/rollback-modal';
 import { silenceModal } from '../../src/slack/blocks/silence-modal';
 import { NOT_READY_TEXT } from '../../src/slack/not-ready-answer';
-import { readSchemaVersion, SHIPPED_SCHEMA_VERSION } from '../../src/store/migrations';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-server';
 import { postSlack, postWebhook, readJson, startTestApp, type TestApp } from '../helpers/app-harness';
+import { dbSchemaGuard } from '../helpers/schema-ahead';
 import { blockActionPayload, interactionBody, viewSubmissionPayload } from '../helpers/slack-sign';
 
 /**
@@ -28,7 +26,7 @@ const inputBlockIds = (view: { blocks: unknown[] }) =>
 describe('Slack while the database schema is newer than this mogo (HTTP mode, fake Slack)', () => {
   let slack: FakeSlack;
   let t: TestApp;
-  let guard: SchemaGuard;
+  const { guard, setAhead } = dbSchemaGuard(() => t.db);
   let groupId: string;
   let ref: { channel: string; ts: string };
 
@@ -63,22 +61,12 @@ describe('Slack while the database schema is newer than this mogo (HTTP mode, fa
 
   beforeAll(async () => {
     slack = await startFakeSlack();
-    guard = createSchemaGuard({
-      shipped: SHIPPED_SCHEMA_VERSION,
-      read: () => readSchemaVersion(t.db),
-      everyMs: 60_000,
-      logger: createLogger('silent'),
-    });
     t = await startTestApp({ slackApiUrl: slack.url, gate: guard });
     groupId = (await readJson(await postWebhook(t.url, fixture()))).groupId;
     const posted = await slack.waitFor((c) => c.method === 'chat.postMessage', 10_000);
     ref = { channel: posted.response?.channel as string, ts: posted.response?.ts as string };
     // a newer mogo migrates the database under this one
-    await t.db.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
-      SHIPPED_SCHEMA_VERSION + 1,
-      'from_the_future',
-    ]);
-    await guard.check();
+    await setAhead(true);
     expect(guard.notReady()).toMatch(/is newer than this mogo/);
   });
   afterAll(async () => {
@@ -169,8 +157,7 @@ describe('Slack while the database schema is newer than this mogo (HTTP mode, fa
   });
 
   it('when the schema is its own again the same click acknowledges', async () => {
-    await t.db.query('DELETE FROM schema_migrations WHERE version = $1', [SHIPPED_SCHEMA_VERSION + 1]);
-    await guard.check();
+    await setAhead(false);
     const res = await click('ack-2');
     expect(res.status).toBe(200);
     await t.audit.flush();
