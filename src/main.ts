@@ -84,6 +84,7 @@ export async function serve(env: Record<string, string | undefined>): Promise<Ru
     budget: storage.budget,
     seenRequests: storage.seenRequests,
     onCall: metrics.slackHooks.call,
+    notReady: schema.notReady,
   });
   const silencing = config.alertmanager && {
     api: createAlertmanagerSilences(config.alertmanager),

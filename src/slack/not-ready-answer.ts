@@ -34,9 +34,12 @@ function submissionAnswer(blocks: { type?: string; block_id?: string }[] = []): 
 /**
  * While `notReady` gives a reason (the schema guard: a newer mogo migrated the database), no listener runs: a
  * command or a click is answered politely, only to the person (a click through its response_url), and a dialog
- * submission shows the same words (submissionAnswer). Events are acked (Bolt acks them before any middleware) and
- * dropped, so Slack does not send them again. In HTTP mode this covers the seconds before readiness takes the
- * replica out of the Service; in Socket Mode Slack keeps sending this connection its share until it is replaced.
+ * submission shows the same words (submissionAnswer). In HTTP mode an event never gets here: the receiver answers
+ * it 503 without remembering it (SlackHttpReceiver.holdEvent), so Slack retries it (at once, then after about 1
+ * and 5 minutes) and an upgraded replica records it; only one arriving as the gate closes, between the receiver's
+ * check and this one, is acked and dropped. In Socket Mode there is no status to answer with: Bolt acks an event
+ * before any middleware, so it is dropped here and Slack does not send it again. HTTP mode sees this for the
+ * seconds before readiness takes the replica out of the Service; Socket Mode until the replica is replaced.
  */
 export function answerWhileNotReady(bolt: App, notReady: () => string | undefined, logger: Logger): void {
   const log = logger.child({ module: 'slack' });

@@ -34,6 +34,12 @@ export interface SlackReceiverDeps {
   futureSkewMs?: number;
   /** One slack.rejected audit row per remote address and reason per window (default 60 s). */
   rejectionAuditWindowMs?: number;
+  /**
+   * Why this replica must take no work now (the schema guard); undefined while it may. An event is then answered
+   * 503 and not remembered as seen, so Slack sends it again (see holdEvent); other requests get their polite
+   * answers from the Bolt middleware (not-ready-answer.ts).
+   */
+  notReady?: () => string | undefined;
 }
 
 type Why = 'bad_signature' | 'future_timestamp' | 'replayed';
@@ -44,7 +50,8 @@ type Why = 'bad_signature' | 'future_timestamp' | 'replayed';
  * HTTPModuleFunctions for body parsing, ssl_check, url_verification and the ack response. What Bolt's
  * HTTPReceiver cannot be used for, and so is done here: it owns its own http.Server (mogo serves one port), it
  * accepts timestamps from the future and replays of a request within its 5-minute window, and a request no
- * listener acks gets no answer until its own timeout. mogo refuses the first two and acks the last at once.
+ * listener acks gets no answer until its own timeout. mogo refuses the first two and acks the last at once. And
+ * while this replica must take no work, an event gets a 503 for Slack to send it again (holdEvent).
  */
 export class SlackHttpReceiver implements Receiver {
   private app: App | undefined;
@@ -81,15 +88,7 @@ export class SlackHttpReceiver implements Receiver {
       HTTPModuleFunctions.buildSSLCheckResponse(res);
       return;
     }
-    let refused: Why | null;
-    try {
-      refused = await this.check(req, text);
-    } catch (e) {
-      const err = asAppError(e);
-      this.log.error({ err }, 'could not check the Slack request for a replay; refused it');
-      sendError(res, 503, err.code, 'could not check this request just now; retry', { retryable: true });
-      return;
-    }
+    const refused = this.verify(req, text);
     if (refused) {
       this.reject(req, res, refused);
       return;
@@ -106,6 +105,25 @@ export class SlackHttpReceiver implements Receiver {
     }
     // Slack's strings go to PostgreSQL too (a message ts, a button value): the same intake rule as the webhook
     const event = sanitizeJson(body as Record<string, unknown>).value;
+    const notReady = event.type === 'event_callback' ? this.deps.notReady?.() : undefined;
+    if (notReady) {
+      this.holdEvent(req, res, event, notReady);
+      return;
+    }
+    let first: boolean;
+    try {
+      // the signature covers timestamp and body: a second request with it is the same request again
+      first = await this.deps.seen.firstSeen(`slack:${header(req, 'x-slack-signature')}`, this.seenForMs());
+    } catch (e) {
+      const err = asAppError(e);
+      this.log.error({ err }, 'could not check the Slack request for a replay; refused it');
+      sendError(res, 503, err.code, 'could not check this request just now; retry', { retryable: true });
+      return;
+    }
+    if (!first) {
+      this.reject(req, res, 'replayed');
+      return;
+    }
     if (event.type === 'url_verification') {
       HTTPModuleFunctions.buildUrlVerificationResponse(res, event);
       return;
@@ -113,8 +131,8 @@ export class SlackHttpReceiver implements Receiver {
     await this.dispatch(req, res, event);
   }
 
-  /** null when the request is Slack's, current and new; otherwise why not. */
-  private async check(req: IncomingMessage, text: string): Promise<Why | null> {
+  /** null when the request is Slack's and current; otherwise why not. Whether it is new is asked after. */
+  private verify(req: IncomingMessage, text: string): Exclude<Why, 'replayed'> | null {
     const signature = header(req, 'x-slack-signature') ?? '';
     const timestamp = Number(header(req, 'x-slack-request-timestamp') ?? Number.NaN);
     const now = (this.deps.now ?? Date.now)();
@@ -128,11 +146,45 @@ export class SlackHttpReceiver implements Receiver {
     } catch {
       return 'bad_signature';
     }
-    const skew = this.deps.futureSkewMs ?? 60_000;
-    if (timestamp * 1000 > now + skew) return 'future_timestamp';
-    // the signature covers timestamp and body: a second request with it is the same request again
-    const first = await this.deps.seen.firstSeen(`slack:${signature}`, SIGNATURE_WINDOW_MS + skew);
-    return first ? null : 'replayed';
+    return timestamp * 1000 > now + this.skewMs() ? 'future_timestamp' : null;
+  }
+
+  private skewMs(): number {
+    return this.deps.futureSkewMs ?? 60_000;
+  }
+
+  private seenForMs(): number {
+    return SIGNATURE_WINDOW_MS + this.skewMs();
+  }
+
+  /**
+   * An event reaching a replica that must take no work (a rolling upgrade past its schema): a 5xx instead of the
+   * ack, so Slack retries it (at once, then after about 1 and 5 minutes, to whichever replica the load balancer
+   * picks; this one is out of the Service by then). Nothing ran and the signature is not remembered, so the retry
+   * is accepted even if Slack sent the very same headers again (Slack's documentation does not say whether a retry
+   * is signed anew; if it were not, the one after 5 minutes would fail the staleness check here as in any Slack
+   * SDK, and the earlier two still fit the window). Clicks, dialogs and commands are not held: a 5xx there shows
+   * the person a raw error, so they get their polite answer from the middleware instead.
+   */
+  private holdEvent(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Record<string, unknown>,
+    reason: string,
+  ) {
+    const inner = body.event as { type?: unknown } | undefined;
+    this.log.info(
+      {
+        type: inner?.type,
+        eventId: body.event_id,
+        retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(req),
+        reason,
+      },
+      'Slack event answered 503 for Slack to retry: not ready',
+    );
+    sendError(res, 503, 'NOT_READY', `this replica is not ready: ${reason}; retry later`, {
+      retryable: true,
+    });
   }
 
   private reject(req: IncomingMessage, res: ServerResponse, why: Why): void {

@@ -35,6 +35,7 @@ export function createConnectedSurface(
       logger,
       audit: deps.audit,
       seen: deps.seenRequests ?? createMemorySeenRequests(),
+      ...(deps.notReady ? { notReady: deps.notReady } : {}),
     });
     receiver = http;
     events = (req, res) => http.handle(req, res);

@@ -33,6 +33,11 @@ export interface SlackSurfaceDeps {
   seenRequests?: SeenRequests;
   /** Every Web API call's outcome and duration, for metrics. */
   onCall?: SlackChatOptions['onCall'];
+  /**
+   * Why this replica must take no work now (the schema guard's notReady, the gate createApp gets too); undefined
+   * while it may. In HTTP mode an event is then answered 503 for Slack to retry instead of being acked and lost.
+   */
+  notReady?: () => string | undefined;
 }
 
 export interface SlackSurfaceOverrides {

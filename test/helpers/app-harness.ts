@@ -133,6 +133,7 @@ export async function startTestApp(
       budget: opts.budget ?? createMemoryRateBudget(),
       ...(opts.seenRequests ? { seenRequests: opts.seenRequests } : {}),
       onCall: metrics.slackHooks.call,
+      ...(opts.gate ? { notReady: opts.gate.notReady } : {}),
     },
     { ...(opts.chat ? { chat: opts.chat } : {}), ...(opts.directory ? { directory: opts.directory } : {}) },
   );
