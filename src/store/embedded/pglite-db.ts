@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { nextTurn } from '../../yielding';
 import { createMutex, type Db, type Queryable, toStoreError } from '../db';
 import { lockDataDir } from './data-dir-lock';
 import { initDataDirApart, needsInit, PGLITE_START_PARAMS } from './pglite-init';
@@ -48,7 +49,7 @@ export async function createPgliteDb(opts: PgliteDbOptions = {}): Promise<Db> {
   // queries (a 10,000-alert transaction writes its alerts in 20 statements) would never let the event loop turn:
   // /healthz and Slack's acks would wait for the whole chain. A turn before each query bounds the wait to one.
   const run = async <T>(target: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) => {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
     try {
       const res = await target.query<T>(sql, params as unknown[] | undefined);
       vacuum.note(sql, res.affectedRows);
