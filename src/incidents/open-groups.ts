@@ -24,6 +24,11 @@ export interface GroupSummary {
   runbookURL: string | null;
 }
 
+/** Most pressing first: P1 before P2 …, then the oldest. The order of `status`, `list` and a rollback by target. */
+export function mostPressingFirst(a: GroupSummary, b: GroupSummary): number {
+  return a.priority.localeCompare(b.priority) || a.createdAt.localeCompare(b.createdAt);
+}
+
 export interface OpenGroupsDeps {
   alerts: Pick<AlertStore, 'listGroups' | 'getGroup'>;
   cache: ReadCache;

@@ -1,7 +1,7 @@
 import type { AlertStore } from '../ports';
 import { type Matcher, matches, matchesAll } from '../rules/matcher';
 import { nextTurn } from '../yielding';
-import type { GroupSummary } from './open-groups';
+import { type GroupSummary, mostPressingFirst } from './open-groups';
 
 /**
  * One open group `/incident list` found: by the labels all its alerts share, or through its firing alerts one by
@@ -55,7 +55,7 @@ export async function searchOpenGroups(
     if (matchesAll(matchers, group.labels)) found.push({ group, by: 'labels' });
     else if (group.firing > 0 && alertsMayMatch(matchers, group.labels)) toSearch.push(group);
   }
-  toSearch.sort((a, b) => a.priority.localeCompare(b.priority) || a.createdAt.localeCompare(b.createdAt));
+  toSearch.sort(mostPressingFirst);
 
   let examined = 0;
   for (let i = 0; i < toSearch.length; i++) {

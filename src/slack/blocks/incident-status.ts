@@ -1,4 +1,4 @@
-import type { GroupSummary } from '../../incidents/open-groups';
+import { type GroupSummary, mostPressingFirst } from '../../incidents/open-groups';
 import type { GroupMatch, GroupSearch } from '../../incidents/search-groups';
 import type { ChatMessage } from '../../ports';
 import {
@@ -57,10 +57,7 @@ function renderGroups(
       blocks: noted([{ type: 'section', text: textObject(`:white_check_mark: ${escapeText(text)}`) }]),
     };
   }
-  const sorted = [...found].sort(
-    (a, b) =>
-      a.group.priority.localeCompare(b.group.priority) || a.group.createdAt.localeCompare(b.group.createdAt),
-  );
+  const sorted = [...found].sort((a, b) => mostPressingFirst(a.group, b.group));
   const lines = sorted.slice(0, MAX_LISTED).map((m) => statusLine(m, now));
   if (sorted.length > MAX_LISTED) lines.push(`…and ${sorted.length - MAX_LISTED} more`);
   const title = `${found.length} open alert group${found.length === 1 ? '' : 's'}${what}`;

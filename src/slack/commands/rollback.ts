@@ -1,5 +1,5 @@
 import { shortIdOf } from '../../domain/group';
-import { readOpenGroups } from '../../incidents/open-groups';
+import { mostPressingFirst, readOpenGroups } from '../../incidents/open-groups';
 import { openRollbackDialog } from '../actions/rollback-actions';
 import { code, escapeText } from '../blocks/mrkdwn';
 import { renderRollbackList } from '../blocks/rollback-status';
@@ -53,7 +53,7 @@ async function groupFor(ctx: CommandContext, what: string): Promise<string | Com
   }
   const [pressing] = (await readOpenGroups(openGroupsDeps(ctx.deps)))
     .filter((g) => g.rollbackTarget === target.name)
-    .sort((a, b) => a.priority.localeCompare(b.priority) || a.createdAt.localeCompare(b.createdAt));
+    .sort(mostPressingFirst);
   if (pressing) return pressing.id;
   return say(
     `No open alert group is attached to ${escapeText(target.name)}; a rollback is asked from the alert it is for.`,
