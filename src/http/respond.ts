@@ -18,3 +18,8 @@ export function sendJson(
 export function sendError(res: ServerResponse, status: number, code: string, message: string, extra = {}) {
   sendJson(res, status, { error: { code, message, ...extra } });
 }
+
+/** 503 NOT_READY: this replica must take no work now (the schema guard); the sender retries and reaches one that may. */
+export function sendNotReady(res: ServerResponse, reason: string) {
+  sendError(res, 503, 'NOT_READY', `this replica is not ready: ${reason}; retry later`, { retryable: true });
+}

@@ -3,7 +3,7 @@ import type { Notification } from '../domain/alert';
 import { asAppError } from '../errors';
 import { readBody } from '../http/body';
 import { parseJsonSteps } from '../http/json-steps';
-import { sendError, sendJson } from '../http/respond';
+import { sendError, sendJson, sendNotReady } from '../http/respond';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { AuditLog } from '../ports';
@@ -84,9 +84,7 @@ export function createWebhookRoute(deps: WebhookRouteDeps) {
       req.resume();
       deps.metrics.webhookRequests.inc({ status: '503', outcome: 'not_ready' });
       log.debug({ reason: notReady }, 'webhook refused: not ready');
-      sendError(res, 503, 'NOT_READY', `this replica is not ready: ${notReady}; retry later`, {
-        retryable: true,
-      });
+      sendNotReady(res, notReady);
       endTimer();
       return;
     }

@@ -10,7 +10,7 @@ import {
 } from '@slack/bolt';
 import { asAppError } from '../errors';
 import { readBody } from '../http/body';
-import { sendError } from '../http/respond';
+import { sendError, sendNotReady } from '../http/respond';
 import { createRejectionThrottle } from '../ingest/reject-throttle';
 import { sanitizeJson } from '../ingest/sanitize';
 import type { Logger } from '../logger';
@@ -182,9 +182,7 @@ export class SlackHttpReceiver implements Receiver {
       },
       'Slack event answered 503 for Slack to retry: not ready',
     );
-    sendError(res, 503, 'NOT_READY', `this replica is not ready: ${reason}; retry later`, {
-      retryable: true,
-    });
+    sendNotReady(res, reason);
   }
 
   private reject(req: IncomingMessage, res: ServerResponse, why: Why): void {
